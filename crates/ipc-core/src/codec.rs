@@ -1,0 +1,323 @@
+//! The node-ipc frame format: JSON text terminated by a delimiter (`'\f'` by default).
+//!
+//! [`FrameDecoder`] turns a byte stream into runs of complete frames. It does not split
+//! the run into single frames: the Node binding hands the whole run to JavaScript in one
+//! call (one crossing per read, not per message), and Rust users iterate it with
+//! [`split_frames`].
+
+use bytes::{Bytes, BytesMut};
+use memchr::memmem;
+
+use crate::error::IpcError;
+
+/// node-ipc's default delimiter, U+000C (form feed).
+pub const DEFAULT_DELIMITER: &[u8] = b"\x0c";
+
+/// Default limit for a single frame (64 MiB), the `maxMessageSize` config key.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
+
+/// How many bytes a read asks the socket for at least.
+pub(crate) const READ_CHUNK: usize = 64 * 1024;
+
+/// Splits a byte stream into complete frames, keeping the incomplete remainder.
+///
+/// Every call to [`FrameDecoder::decode`] returns *all* complete frames received so far as
+/// one contiguous run (ending with the delimiter), so a read that completes 1,000 frames
+/// costs one allocation-free split, not 1,000. A remainder longer than the size limit is
+/// an error: the peer is either hostile or broken, and buffering it would grow memory
+/// without bound.
+///
+/// ```
+/// use ipc_core::codec::{FrameDecoder, split_frames};
+/// let mut dec = FrameDecoder::new(b"\x0c", 1024);
+/// assert!(dec.push(b"{\"type\":\"a\"").unwrap().is_none());
+/// let run = dec.push(b",\"data\":1}\x0c{\"ty").unwrap().unwrap();
+/// let frames: Vec<&[u8]> = split_frames(&run, b"\x0c").collect();
+/// assert_eq!(frames, vec![&b"{\"type\":\"a\",\"data\":1}"[..]]);
+/// assert_eq!(dec.pending_len(), 4);
+/// ```
+#[derive(Debug)]
+pub struct FrameDecoder {
+    delimiter: Box<[u8]>,
+    max_message_size: usize,
+    buf: BytesMut,
+    /// Bytes of `buf` already known to hold no delimiter.
+    scanned: usize,
+}
+
+impl FrameDecoder {
+    /// A decoder for `delimiter` (must not be empty) and frames of at most
+    /// `max_message_size` bytes (delimiter excluded).
+    pub fn new(delimiter: &[u8], max_message_size: usize) -> Self {
+        assert!(!delimiter.is_empty(), "the frame delimiter must not be empty");
+        FrameDecoder {
+            delimiter: delimiter.into(),
+            max_message_size,
+            buf: BytesMut::new(),
+            scanned: 0,
+        }
+    }
+
+    /// The delimiter this decoder splits on.
+    pub fn delimiter(&self) -> &[u8] {
+        &self.delimiter
+    }
+
+    /// Bytes received but not yet part of a complete frame.
+    pub fn pending_len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Appends `input` and returns the complete frames, if any (see [`FrameDecoder::decode`]).
+    pub fn push(&mut self, input: &[u8]) -> Result<Option<Bytes>, IpcError> {
+        self.buf.extend_from_slice(input);
+        self.decode()
+    }
+
+    /// The buffer a reader appends to directly (avoids a copy); call
+    /// [`FrameDecoder::decode`] afterwards. Capacity for one read is reserved.
+    pub fn read_buffer(&mut self) -> &mut BytesMut {
+        if self.buf.capacity() - self.buf.len() < READ_CHUNK {
+            self.buf.reserve(READ_CHUNK);
+        }
+        &mut self.buf
+    }
+
+    /// Takes every complete frame out of the buffer, as one run ending with the delimiter.
+    ///
+    /// Returns `Ok(None)` when no frame is complete yet, and an error when a frame exceeds
+    /// the size limit (the decoder should then be dropped with its connection).
+    pub fn decode(&mut self) -> Result<Option<Bytes>, IpcError> {
+        let dlen = self.delimiter.len();
+        // A delimiter may straddle the boundary of the part scanned before.
+        let from = self.scanned.saturating_sub(dlen - 1);
+        let fresh = &self.buf[from..];
+        let last = if dlen == 1 {
+            memchr::memrchr(self.delimiter[0], fresh)
+        } else {
+            memmem::rfind(fresh, &self.delimiter)
+        };
+        let Some(rel) = last else {
+            self.scanned = self.buf.len();
+            if self.buf.len() > self.max_message_size {
+                return Err(self.too_large(self.buf.len()));
+            }
+            return Ok(None);
+        };
+        let end = from + rel + dlen;
+        // Only the first frame of the run can contain bytes from earlier reads; the others
+        // lie inside this read and are checked only when the read alone could hold one
+        // over the limit.
+        if end > self.max_message_size {
+            self.check_frame_sizes(end)?;
+        }
+        let run = self.buf.split_to(end).freeze();
+        self.scanned = self.buf.len();
+        if self.buf.len() > self.max_message_size {
+            return Err(self.too_large(self.buf.len()));
+        }
+        if self.buf.is_empty() && self.buf.capacity() > 4 * READ_CHUNK {
+            // Do not keep a large allocation alive after one big message.
+            self.buf = BytesMut::new();
+        }
+        Ok(Some(run))
+    }
+
+    fn check_frame_sizes(&self, end: usize) -> Result<(), IpcError> {
+        for frame in split_frames(&self.buf[..end], &self.delimiter) {
+            if frame.len() > self.max_message_size {
+                return Err(self.too_large(frame.len()));
+            }
+        }
+        Ok(())
+    }
+
+    fn too_large(&self, size: usize) -> IpcError {
+        IpcError::MessageTooLarge {
+            size,
+            limit: self.max_message_size,
+        }
+    }
+}
+
+/// Iterates the frames of a run of complete frames (each terminated by `delimiter`),
+/// without their delimiters. Empty frames (two delimiters in a row) are yielded too,
+/// as node-ipc reports them as parse errors.
+pub fn split_frames<'a>(run: &'a [u8], delimiter: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
+    let mut rest = run;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let at = if delimiter.len() == 1 {
+            memchr::memchr(delimiter[0], rest)
+        } else {
+            memmem::find(rest, delimiter)
+        };
+        match at {
+            Some(i) => {
+                let frame = &rest[..i];
+                rest = &rest[i + delimiter.len()..];
+                Some(frame)
+            }
+            None => {
+                // Not a complete frame: callers only pass runs produced by the decoder.
+                let frame = rest;
+                rest = &[];
+                Some(frame)
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FRAMES: &[u8] =
+        b"{\"type\":\"a\",\"data\":{}}\x0c{\"type\":\"b\",\"data\":\"h\xc3\xa9\"}\x0c{\"type\":\"c\",\"data\":0}\x0c";
+
+    fn collect(dec: &mut FrameDecoder, parts: &[&[u8]]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        for part in parts {
+            if let Some(run) = dec.push(part).expect("within limit") {
+                let delim = dec.delimiter().to_vec();
+                out.extend(split_frames(&run, &delim).map(<[u8]>::to_vec));
+            }
+        }
+        out
+    }
+
+    fn expected(input: &[u8], delim: &[u8]) -> Vec<Vec<u8>> {
+        split_frames(input, delim).map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn split_at_every_byte_position() {
+        let want = expected(FRAMES, b"\x0c");
+        assert_eq!(want.len(), 3);
+        for cut in 0..=FRAMES.len() {
+            let mut dec = FrameDecoder::new(b"\x0c", 1024);
+            let got = collect(&mut dec, &[&FRAMES[..cut], &FRAMES[cut..]]);
+            assert_eq!(got, want, "cut at {cut}");
+            assert_eq!(dec.pending_len(), 0);
+        }
+    }
+
+    #[test]
+    fn split_at_every_pair_of_positions() {
+        let want = expected(FRAMES, b"\x0c");
+        for a in 0..=FRAMES.len() {
+            for b in a..=FRAMES.len() {
+                let mut dec = FrameDecoder::new(b"\x0c", 1024);
+                let got = collect(&mut dec, &[&FRAMES[..a], &FRAMES[a..b], &FRAMES[b..]]);
+                assert_eq!(got, want, "cuts at {a},{b}");
+            }
+        }
+    }
+
+    #[test]
+    fn byte_by_byte_delivers_each_frame_when_complete() {
+        let mut dec = FrameDecoder::new(b"\x0c", 1024);
+        let mut delivered = 0;
+        for (i, byte) in FRAMES.iter().enumerate() {
+            let run = dec.push(&[*byte]).expect("within limit");
+            if *byte == 0x0c {
+                let run = run.expect("frame completes at its delimiter");
+                assert_eq!(run.last(), Some(&0x0c));
+                delivered += 1;
+            } else {
+                assert!(run.is_none(), "nothing before a delimiter (byte {i})");
+            }
+        }
+        assert_eq!(delivered, 3);
+    }
+
+    #[test]
+    fn several_frames_in_one_read_come_as_one_run() {
+        let mut dec = FrameDecoder::new(b"\x0c", 1024);
+        let run = dec.push(FRAMES).expect("ok").expect("complete");
+        assert_eq!(&run[..], FRAMES);
+    }
+
+    #[test]
+    fn remainder_is_kept_and_completed_frames_are_delivered_at_once() {
+        // Q10: complete frames are delivered even when the read ends mid-frame.
+        let mut dec = FrameDecoder::new(b"\x0c", 1024);
+        let run = dec
+            .push(b"A\x0c{\"type\":\"hel")
+            .expect("ok")
+            .expect("one frame");
+        assert_eq!(&run[..], b"A\x0c");
+        assert_eq!(dec.pending_len(), 12);
+        let run = dec
+            .push(b"lo\",\"data\":2}\x0c{\"type\":\"x\"")
+            .expect("ok")
+            .expect("one frame");
+        assert_eq!(&run[..], b"{\"type\":\"hello\",\"data\":2}\x0c");
+    }
+
+    #[test]
+    fn multi_byte_delimiter_split_everywhere() {
+        // Q11: multi-character delimiters work, also when split across reads.
+        let input = b"one<<>>two<<>><<>>three<<>>";
+        let want: Vec<Vec<u8>> = vec![b"one".to_vec(), b"two".to_vec(), vec![], b"three".to_vec()];
+        for a in 0..=input.len() {
+            for b in a..=input.len() {
+                let mut dec = FrameDecoder::new(b"<<>>", 1024);
+                let got = collect(&mut dec, &[&input[..a], &input[a..b], &input[b..]]);
+                assert_eq!(got, want, "cuts at {a},{b}");
+                assert_eq!(dec.pending_len(), 0);
+            }
+        }
+    }
+
+    #[test]
+    fn empty_frames_are_yielded() {
+        let frames: Vec<&[u8]> = split_frames(b"a\x0c\x0cb\x0c", b"\x0c").collect();
+        assert_eq!(frames, vec![&b"a"[..], &b""[..], &b"b"[..]]);
+    }
+
+    #[test]
+    fn incomplete_remainder_over_the_limit_is_an_error() {
+        let mut dec = FrameDecoder::new(b"\x0c", 16);
+        assert!(dec.push(&[b'x'; 16]).expect("at the limit").is_none());
+        match dec.push(b"x") {
+            Err(IpcError::MessageTooLarge { size, limit }) => {
+                assert_eq!((size, limit), (17, 16));
+            }
+            other => panic!("expected MessageTooLarge, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn complete_frame_over_the_limit_is_an_error() {
+        let mut dec = FrameDecoder::new(b"\x0c", 4);
+        let mut input = vec![b'y'; 10];
+        input.push(0x0c);
+        assert!(matches!(
+            dec.push(&input),
+            Err(IpcError::MessageTooLarge { size: 10, limit: 4 })
+        ));
+        // Frames at the limit pass, including several in one read.
+        let mut dec = FrameDecoder::new(b"\x0c", 4);
+        let run = dec.push(b"abcd\x0cefgh\x0c").expect("ok").expect("two frames");
+        assert_eq!(split_frames(&run, b"\x0c").count(), 2);
+    }
+
+    #[test]
+    fn large_frame_split_in_reads_is_reassembled() {
+        let big = vec![b'z'; 3 * READ_CHUNK + 17];
+        let mut input = big.clone();
+        input.push(0x0c);
+        let mut dec = FrameDecoder::new(b"\x0c", DEFAULT_MAX_MESSAGE_SIZE);
+        let mut runs = Vec::new();
+        for chunk in input.chunks(1000) {
+            if let Some(run) = dec.push(chunk).expect("ok") {
+                runs.push(run);
+            }
+        }
+        assert_eq!(runs.len(), 1);
+        assert_eq!(&runs[0][..big.len()], &big[..]);
+    }
+}

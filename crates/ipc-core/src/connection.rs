@@ -1,0 +1,328 @@
+//! One established connection: a reader task that frames incoming bytes and reports them,
+//! and a writer task that sends queued bytes in batches.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+use std::sync::{Arc, Mutex};
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, Notify};
+
+use crate::codec::{FrameDecoder, READ_CHUNK};
+use crate::error::IpcError;
+use crate::event::{ConnId, Event, EventSink};
+use crate::flow::{Flow, DEFAULT_HIGH_WATER};
+
+/// How incoming bytes are cut into messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Framing {
+    /// node-ipc's JSON frames, terminated by `delimiter`, at most `max_message_size`
+    /// bytes each.
+    Delimited {
+        /// The frame terminator (`'\f'` by default).
+        delimiter: Vec<u8>,
+        /// The largest accepted frame, delimiter excluded.
+        max_message_size: usize,
+    },
+    /// No framing (node-ipc's `rawBuffer` mode): every read is reported as it is.
+    Raw,
+}
+
+impl Default for Framing {
+    fn default() -> Self {
+        Framing::Delimited {
+            delimiter: crate::codec::DEFAULT_DELIMITER.to_vec(),
+            max_message_size: crate::codec::DEFAULT_MAX_MESSAGE_SIZE,
+        }
+    }
+}
+
+enum WriteOp {
+    Data(Bytes),
+    /// Flush what is queued, then shut the write side down.
+    Finish,
+}
+
+/// State shared by a connection's handle and its tasks.
+struct Control {
+    stop_reading: Notify,
+    destroyed: AtomicBool,
+    writer_error: Mutex<Option<IpcError>>,
+    queued: AtomicUsize,
+}
+
+/// Sends to and closes one connection. Cheap to clone.
+#[derive(Clone)]
+pub struct ConnectionHandle {
+    tx: mpsc::UnboundedSender<WriteOp>,
+    control: Arc<Control>,
+}
+
+impl std::fmt::Debug for ConnectionHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionHandle")
+            .field("queued", &self.queued_bytes())
+            .finish()
+    }
+}
+
+impl ConnectionHandle {
+    /// A handle whose writes are queued until [`ConnectionHandle::attach`] starts the
+    /// tasks (used while a client is still connecting: writes made meanwhile are sent
+    /// once connected, and lost if connecting fails, as with a Node socket).
+    pub fn pending() -> (ConnectionHandle, PendingConnection) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let tx_finish = tx.clone();
+        let control = Arc::new(Control {
+            stop_reading: Notify::new(),
+            destroyed: AtomicBool::new(false),
+            writer_error: Mutex::new(None),
+            queued: AtomicUsize::new(0),
+        });
+        (
+            ConnectionHandle {
+                tx,
+                control: Arc::clone(&control),
+            },
+            PendingConnection {
+                rx,
+                control,
+                finish: tx_finish,
+            },
+        )
+    }
+
+    /// Queues bytes for sending. Returns false when the connection is finished.
+    pub fn send(&self, bytes: Bytes) -> bool {
+        let len = bytes.len();
+        self.control.queued.fetch_add(len, Ordering::AcqRel);
+        if self.tx.send(WriteOp::Data(bytes)).is_err() {
+            self.control.queued.fetch_sub(len, Ordering::AcqRel);
+            return false;
+        }
+        true
+    }
+
+    /// Bytes queued and not yet handed to the kernel.
+    pub fn queued_bytes(&self) -> usize {
+        self.control.queued.load(Ordering::Acquire)
+    }
+
+    /// Half-closes: sends what is queued, then shuts the write side (the peer sees EOF).
+    /// Reading goes on until the peer closes too.
+    pub fn end(&self) {
+        let _ = self.tx.send(WriteOp::Finish);
+    }
+
+    /// Closes: stops reading now, sends what was queued before this call, then closes.
+    pub fn destroy(&self) {
+        self.control.destroyed.store(true, Ordering::Release);
+        let _ = self.tx.send(WriteOp::Finish);
+        self.control.stop_reading.notify_one();
+    }
+}
+
+/// The receiving side of [`ConnectionHandle::pending`], waiting for its stream.
+pub struct PendingConnection {
+    rx: mpsc::UnboundedReceiver<WriteOp>,
+    control: Arc<Control>,
+    /// Lets the reader finish the writer when the peer closes (no half-open sockets,
+    /// as with Node's default `allowHalfOpen: false`).
+    finish: mpsc::UnboundedSender<WriteOp>,
+}
+
+/// How long a closed connection may keep trying to send what was queued before it.
+const LINGER: Duration = Duration::from_secs(10);
+
+impl PendingConnection {
+    /// Whether `destroy` was called before the stream arrived.
+    pub fn is_destroyed(&self) -> bool {
+        self.control.destroyed.load(Ordering::Acquire)
+    }
+
+    /// Starts the reader and writer tasks for `conn` on the current tokio runtime.
+    /// `on_closed` runs once the connection is finished, just before `Closed` is reported.
+    pub fn attach<R, W, F>(
+        self,
+        conn: ConnId,
+        reader: R,
+        writer: W,
+        framing: Framing,
+        sink: Arc<dyn EventSink>,
+        on_closed: F,
+    ) where
+        R: AsyncRead + Send + Unpin + 'static,
+        W: AsyncWrite + Send + Unpin + 'static,
+        F: FnOnce() + Send + 'static,
+    {
+        let control = Arc::clone(&self.control);
+        let finish = self.finish;
+        let mut writer_task = tokio::spawn(run_writer(writer, self.rx, Arc::clone(&self.control)));
+        tokio::spawn(async move {
+            let had_error = run_reader(conn, reader, framing, &sink, &control).await;
+            let _ = finish.send(WriteOp::Finish);
+            on_closed();
+            sink.send(Event::Closed { conn, had_error });
+            drop(sink);
+            if tokio::time::timeout(LINGER, &mut writer_task).await.is_err() {
+                writer_task.abort();
+            }
+        });
+    }
+
+    /// Gives up on connecting: queued writes are dropped.
+    pub fn abandon(self) {}
+}
+
+/// Reads until EOF, error or `destroy`; returns whether it ended with an error.
+async fn run_reader<R: AsyncRead + Unpin>(
+    conn: ConnId,
+    mut reader: R,
+    framing: Framing,
+    sink: &Arc<dyn EventSink>,
+    control: &Control,
+) -> bool {
+    let flow = Flow::new(DEFAULT_HIGH_WATER);
+    let mut decoder = match &framing {
+        Framing::Delimited {
+            delimiter,
+            max_message_size,
+        } => Some(FrameDecoder::new(delimiter, *max_message_size)),
+        Framing::Raw => None,
+    };
+    let mut raw_buf = BytesMut::new();
+    let outcome: Result<(), IpcError> = loop {
+        let buf = match decoder.as_mut() {
+            Some(d) => d.read_buffer(),
+            None => {
+                raw_buf.reserve(READ_CHUNK);
+                &mut raw_buf
+            }
+        };
+        let read = tokio::select! {
+            biased;
+            _ = control.stop_reading.notified() => break Ok(()),
+            r = reader.read_buf(buf) => r,
+        };
+        match read {
+            Ok(0) => break Ok(()),
+            Ok(_) => {}
+            Err(e) => break Err(IpcError::io("read", "", e)),
+        }
+        match decoder.as_mut() {
+            Some(d) => match d.decode() {
+                Ok(Some(run)) => {
+                    let credit = flow.take(run.len());
+                    let partial = d.pending_len() > 0;
+                    sink.send(Event::Frames {
+                        conn,
+                        run,
+                        partial,
+                        credit,
+                    });
+                }
+                Ok(None) => {}
+                Err(e) => break Err(e),
+            },
+            None => {
+                let bytes = raw_buf.split().freeze();
+                let credit = flow.take(bytes.len());
+                sink.send(Event::Raw {
+                    conn,
+                    bytes,
+                    credit,
+                });
+            }
+        }
+        tokio::select! {
+            biased;
+            _ = control.stop_reading.notified() => break Ok(()),
+            _ = flow.ready() => {}
+        }
+        if let Some(err) = take_writer_error(control) {
+            break Err(err);
+        }
+    };
+    // The writer reports its failure through `control`; prefer our own error if any.
+    let outcome = outcome.and_then(|()| take_writer_error(control).map_or(Ok(()), Err));
+    match outcome {
+        Ok(()) => false,
+        Err(error) => {
+            sink.send(Event::Error { conn, error });
+            true
+        }
+    }
+}
+
+fn take_writer_error(control: &Control) -> Option<IpcError> {
+    control.writer_error.lock().ok().and_then(|mut e| e.take())
+}
+
+/// Writes queued bytes, coalescing small writes into one syscall.
+async fn run_writer<W: AsyncWrite + Unpin>(
+    mut writer: W,
+    mut rx: mpsc::UnboundedReceiver<WriteOp>,
+    control: Arc<Control>,
+) {
+    const COALESCE_LIMIT: usize = 256 * 1024;
+    let mut buf = BytesMut::new();
+    let mut finish = false;
+    while !finish {
+        let Some(first) = rx.recv().await else { break };
+        let mut next = Some(first);
+        let mut written = 0usize;
+        let mut result = Ok(());
+        while let Some(op) = next.take() {
+            match op {
+                WriteOp::Finish => {
+                    finish = true;
+                    break;
+                }
+                WriteOp::Data(bytes) => {
+                    written += bytes.len();
+                    if bytes.len() >= COALESCE_LIMIT {
+                        // Large payloads go out directly, after what is already buffered.
+                        result = flush(&mut writer, &mut buf).await;
+                        if result.is_ok() {
+                            result = writer.write_all(&bytes).await;
+                        }
+                        if result.is_err() {
+                            break;
+                        }
+                    } else {
+                        buf.extend_from_slice(&bytes);
+                    }
+                }
+            }
+            if buf.len() >= COALESCE_LIMIT {
+                break;
+            }
+            next = rx.try_recv().ok();
+        }
+        if result.is_ok() {
+            result = flush(&mut writer, &mut buf).await;
+        }
+        control.queued.fetch_sub(written, Ordering::AcqRel);
+        if let Err(e) = result {
+            if let Ok(mut slot) = control.writer_error.lock() {
+                slot.get_or_insert(IpcError::io("write", "", e));
+            }
+            control.stop_reading.notify_one();
+            return;
+        }
+        if buf.capacity() > 4 * COALESCE_LIMIT {
+            buf = BytesMut::new();
+        }
+    }
+    let _ = writer.shutdown().await;
+}
+
+async fn flush<W: AsyncWrite + Unpin>(writer: &mut W, buf: &mut BytesMut) -> std::io::Result<()> {
+    if buf.is_empty() {
+        return Ok(());
+    }
+    let r = writer.write_all(buf).await;
+    buf.clear();
+    r
+}

@@ -1,0 +1,185 @@
+//! Errors reported by ipc-core.
+
+use std::fmt;
+use std::io;
+
+/// What went wrong on a connection or listener.
+#[derive(Debug)]
+pub enum IpcError {
+    /// An operating-system error, with the operation that failed (`connect`, `listen`,
+    /// `read`, `write`) and the address involved, like Node's system errors.
+    Io {
+        /// The failed system call, in Node's words.
+        syscall: &'static str,
+        /// The socket path or address.
+        address: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// A frame (or an unterminated remainder) larger than the configured limit.
+    MessageTooLarge {
+        /// Bytes seen so far for that frame.
+        size: usize,
+        /// The configured `maxMessageSize`.
+        limit: usize,
+    },
+    /// A Unix socket path longer than the platform allows.
+    PathTooLong {
+        /// The path given.
+        path: String,
+        /// The largest length in bytes the platform accepts.
+        limit: usize,
+    },
+}
+
+impl IpcError {
+    /// Wraps an `io::Error` with the system call and address it came from.
+    pub fn io(syscall: &'static str, address: impl Into<String>, source: io::Error) -> Self {
+        IpcError::Io {
+            syscall,
+            address: address.into(),
+            source,
+        }
+    }
+
+    /// Node's error code for this error (`ECONNREFUSED`, `EMSGSIZE`, ...), when known.
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            IpcError::Io { source, .. } => errno_name(source),
+            IpcError::MessageTooLarge { .. } => Some("EMSGSIZE"),
+            IpcError::PathTooLong { .. } => Some("ENAMETOOLONG"),
+        }
+    }
+
+    /// The raw OS error number, when the error came from the OS.
+    pub fn raw_os_error(&self) -> Option<i32> {
+        match self {
+            IpcError::Io { source, .. } => source.raw_os_error(),
+            _ => None,
+        }
+    }
+
+    /// The system call in Node's words, when there is one.
+    pub fn syscall(&self) -> Option<&'static str> {
+        match self {
+            IpcError::Io { syscall, .. } => Some(syscall),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for IpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IpcError::Io {
+                syscall,
+                address,
+                source,
+            } => match errno_name(source) {
+                Some(code) if address.is_empty() => write!(f, "{syscall} {code}"),
+                Some(code) => write!(f, "{syscall} {code} {address}"),
+                None => write!(f, "{syscall} {address}: {source}"),
+            },
+            IpcError::MessageTooLarge { size, limit } => write!(
+                f,
+                "message of at least {size} bytes exceeds maxMessageSize ({limit} bytes); connection closed"
+            ),
+            IpcError::PathTooLong { path, limit } => write!(
+                f,
+                "socket path is {} bytes, longer than the {limit} bytes this platform allows: {path}",
+                path.len()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IpcError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            IpcError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// The symbolic name of an OS error, for the errors sockets commonly report.
+fn errno_name(err: &io::Error) -> Option<&'static str> {
+    use io::ErrorKind as K;
+    let by_kind = match err.kind() {
+        K::NotFound => Some("ENOENT"),
+        K::PermissionDenied => Some("EACCES"),
+        K::ConnectionRefused => Some("ECONNREFUSED"),
+        K::ConnectionReset => Some("ECONNRESET"),
+        K::ConnectionAborted => Some("ECONNABORTED"),
+        K::NotConnected => Some("ENOTCONN"),
+        K::AddrInUse => Some("EADDRINUSE"),
+        K::AddrNotAvailable => Some("EADDRNOTAVAIL"),
+        K::BrokenPipe => Some("EPIPE"),
+        K::TimedOut => Some("ETIMEDOUT"),
+        K::InvalidInput => Some("EINVAL"),
+        _ => None,
+    };
+    if by_kind.is_some() {
+        return by_kind;
+    }
+    match err.raw_os_error()? {
+        libc_like::ENOTSOCK => Some("ENOTSOCK"),
+        libc_like::EISDIR => Some("EISDIR"),
+        libc_like::ENOTDIR => Some("ENOTDIR"),
+        libc_like::ENAMETOOLONG => Some("ENAMETOOLONG"),
+        libc_like::EROFS => Some("EROFS"),
+        libc_like::EHOSTUNREACH => Some("EHOSTUNREACH"),
+        libc_like::ENETUNREACH => Some("ENETUNREACH"),
+        libc_like::EPROTOTYPE => Some("EPROTOTYPE"),
+        _ => None,
+    }
+}
+
+/// The few errno values named above that `io::ErrorKind` does not cover (Linux numbers,
+/// which the BSDs and macOS share for these except where noted).
+#[cfg(target_os = "linux")]
+mod libc_like {
+    pub const ENOTDIR: i32 = 20;
+    pub const EISDIR: i32 = 21;
+    pub const EROFS: i32 = 30;
+    pub const ENAMETOOLONG: i32 = 36;
+    pub const ENOTSOCK: i32 = 88;
+    pub const EPROTOTYPE: i32 = 91;
+    pub const ENETUNREACH: i32 = 101;
+    pub const EHOSTUNREACH: i32 = 113;
+}
+
+#[cfg(not(target_os = "linux"))]
+mod libc_like {
+    pub const ENOTDIR: i32 = 20;
+    pub const EISDIR: i32 = 21;
+    pub const EROFS: i32 = 30;
+    pub const ENAMETOOLONG: i32 = 63;
+    pub const ENOTSOCK: i32 = 38;
+    pub const EPROTOTYPE: i32 = 41;
+    pub const ENETUNREACH: i32 = 51;
+    pub const EHOSTUNREACH: i32 = 65;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_read_like_node_system_errors() {
+        let err = IpcError::io(
+            "connect",
+            "/tmp/app.world",
+            io::Error::from(io::ErrorKind::NotFound),
+        );
+        assert_eq!(err.to_string(), "connect ENOENT /tmp/app.world");
+        assert_eq!(err.code(), Some("ENOENT"));
+    }
+
+    #[test]
+    fn size_errors_name_the_limit() {
+        let err = IpcError::MessageTooLarge { size: 10, limit: 4 };
+        assert_eq!(err.code(), Some("EMSGSIZE"));
+        assert!(err.to_string().contains("maxMessageSize (4 bytes)"));
+    }
+}

@@ -1,0 +1,305 @@
+//! A node-ipc server: accepts connections, reports their frames, sends to one or all.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use tokio::sync::Notify;
+
+use crate::connection::{ConnectionHandle, Framing};
+use crate::error::IpcError;
+use crate::event::{ConnId, Event, EventSink};
+use crate::transport::Endpoint;
+
+/// How a server listens and treats its connections.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// How incoming bytes are framed.
+    pub framing: Framing,
+    /// Connections beyond this many are closed right after accepting (node-ipc's
+    /// `maxConnections`); `None` for no limit.
+    pub max_connections: Option<usize>,
+    /// Delete whatever file is at a Unix socket path before listening (node-ipc's
+    /// `unlink`, default true).
+    pub unlink: bool,
+    /// Make the Unix socket readable by everyone (`readableAll`).
+    pub readable_all: bool,
+    /// Make the Unix socket writable by everyone (`writableAll`).
+    pub writable_all: bool,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            framing: Framing::default(),
+            max_connections: Some(100),
+            unlink: true,
+            readable_all: false,
+            writable_all: false,
+        }
+    }
+}
+
+struct Shared {
+    conns: Mutex<HashMap<ConnId, ConnectionHandle>>,
+    next_id: AtomicU32,
+    stop: Notify,
+}
+
+impl Shared {
+    fn conns(&self) -> std::sync::MutexGuard<'_, HashMap<ConnId, ConnectionHandle>> {
+        // A panic while holding the lock cannot leave the map inconsistent (each
+        // operation is a single insert/remove/lookup), so a poisoned lock is still usable.
+        self.conns.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A listening node-ipc server. Events (listening, connections, frames, closes) go to
+/// the [`EventSink`] given to [`Server::listen`].
+///
+/// ```no_run
+/// # async fn demo() {
+/// use ipc_core::{event::{ChannelSink, Event}, server::{Server, ServerOptions}, transport::Endpoint};
+/// let (sink, mut events) = ChannelSink::new();
+/// let server = Server::listen(Endpoint::Unix("/tmp/app.world".into()), ServerOptions::default(), sink);
+/// while let Some(ev) = events.recv().await {
+///     if let Event::Frames { conn, run, .. } = ev {
+///         server.send(conn, run); // echo
+///     }
+/// }
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Server {
+    shared: Arc<Shared>,
+}
+
+impl Server {
+    /// Starts listening on `endpoint` (on the current tokio runtime). `Listening` or
+    /// `ListenFailed` is reported first.
+    pub fn listen(endpoint: Endpoint, options: ServerOptions, sink: impl EventSink) -> Server {
+        let shared = Arc::new(Shared {
+            conns: Mutex::new(HashMap::new()),
+            next_id: AtomicU32::new(1),
+            stop: Notify::new(),
+        });
+        let sink: Arc<dyn EventSink> = Arc::new(sink);
+        tokio::spawn(accept_loop(endpoint, options, Arc::clone(&shared), sink));
+        Server { shared }
+    }
+
+    /// Queues `bytes` for one connection; false if it is gone.
+    pub fn send(&self, conn: ConnId, bytes: Bytes) -> bool {
+        let handle = self.shared.conns().get(&conn).cloned();
+        handle.is_some_and(|h| h.send(bytes))
+    }
+
+    /// Queues the same bytes (shared, not copied) for every connection; returns how many.
+    pub fn broadcast(&self, bytes: Bytes) -> usize {
+        let conns = self.shared.conns();
+        conns.values().filter(|h| h.send(bytes.clone())).count()
+    }
+
+    /// Half-closes one connection after sending what is queued.
+    pub fn end(&self, conn: ConnId) {
+        if let Some(h) = self.shared.conns().get(&conn) {
+            h.end();
+        }
+    }
+
+    /// Closes one connection after sending what is queued.
+    pub fn destroy(&self, conn: ConnId) {
+        if let Some(h) = self.shared.conns().get(&conn) {
+            h.destroy();
+        }
+    }
+
+    /// Bytes queued for a connection and not yet sent.
+    pub fn queued_bytes(&self, conn: ConnId) -> usize {
+        self.shared
+            .conns()
+            .get(&conn)
+            .map_or(0, ConnectionHandle::queued_bytes)
+    }
+
+    /// How many connections are open.
+    pub fn connection_count(&self) -> usize {
+        self.shared.conns().len()
+    }
+
+    /// Stops accepting (and removes the Unix socket file). Open connections stay open,
+    /// as with node-ipc's `server.stop()`.
+    pub fn close(&self) {
+        self.shared.stop.notify_one();
+    }
+
+    /// Closes the listener and every connection.
+    pub fn shutdown(&self) {
+        self.close();
+        for h in self.shared.conns().values() {
+            h.destroy();
+        }
+    }
+}
+
+async fn accept_loop(
+    endpoint: Endpoint,
+    options: ServerOptions,
+    shared: Arc<Shared>,
+    sink: Arc<dyn EventSink>,
+) {
+    let listener = match Listener::bind(&endpoint, &options).await {
+        Ok(l) => l,
+        Err(e) => {
+            sink.send(Event::ListenFailed(e));
+            return;
+        }
+    };
+    sink.send(Event::Listening);
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            _ = shared.stop.notified() => break,
+            a = listener.accept() => a,
+        };
+        let split = match accepted {
+            Ok(s) => s,
+            Err(error) => {
+                // Out of descriptors and the like: report, back off, keep serving.
+                sink.send(Event::Error { conn: 0, error });
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let (handle, pending) = ConnectionHandle::pending();
+        let conn = {
+            let mut conns = shared.conns();
+            if options.max_connections.is_some_and(|max| conns.len() >= max) {
+                // As Node does: the extra connection is accepted and closed at once.
+                continue;
+            }
+            let conn = shared.next_id.fetch_add(1, Ordering::Relaxed);
+            conns.insert(conn, handle);
+            conn
+        };
+        sink.send(Event::Connected {
+            conn,
+            peer: split.peer,
+        });
+        let weak = Arc::downgrade(&shared);
+        pending.attach(
+            conn,
+            split.reader,
+            split.writer,
+            options.framing.clone(),
+            Arc::clone(&sink),
+            move || {
+                if let Some(shared) = weak.upgrade() {
+                    shared.conns().remove(&conn);
+                }
+            },
+        );
+    }
+    listener.close();
+}
+
+/// A bound listener of any transport.
+enum Listener {
+    #[cfg(unix)]
+    Unix {
+        listener: tokio::net::UnixListener,
+        path: std::path::PathBuf,
+        identity: Option<(u64, u64)>,
+    },
+}
+
+impl Listener {
+    async fn bind(endpoint: &Endpoint, options: &ServerOptions) -> Result<Listener, IpcError> {
+        match endpoint {
+            #[cfg(unix)]
+            Endpoint::Unix(path) => bind_unix(path, options).await,
+            #[cfg(not(unix))]
+            Endpoint::Unix(_) => Err(IpcError::io(
+                "listen",
+                endpoint.display(),
+                std::io::Error::new(std::io::ErrorKind::Unsupported, "no Unix sockets here"),
+            )),
+        }
+    }
+
+    async fn accept(&self) -> Result<crate::transport::Split, IpcError> {
+        match self {
+            #[cfg(unix)]
+            Listener::Unix { listener, .. } => {
+                let (stream, _) = listener
+                    .accept()
+                    .await
+                    .map_err(|e| IpcError::io("accept", "", e))?;
+                let (r, w) = stream.into_split();
+                Ok(crate::transport::Split {
+                    reader: Box::new(r),
+                    writer: Box::new(w),
+                    peer: None,
+                })
+            }
+        }
+    }
+
+    /// Releases the address: a Unix socket file is removed if it is still ours.
+    fn close(self) {
+        match self {
+            #[cfg(unix)]
+            Listener::Unix {
+                listener,
+                path,
+                identity,
+            } => {
+                drop(listener);
+                if identity.is_some() && file_identity(&path) == identity {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(unix)]
+async fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener, IpcError> {
+    use std::os::unix::fs::PermissionsExt;
+    let address = path.to_string_lossy().into_owned();
+    crate::transport::check_unix_path(path)?;
+    if options.unlink {
+        // Whatever is there goes, as node-ipc does (a stale socket from a crashed run).
+        let _ = std::fs::remove_file(path);
+    }
+    let listener = tokio::net::UnixListener::bind(path)
+        .map_err(|e| IpcError::io("listen", address.clone(), e))?;
+    if options.readable_all || options.writable_all {
+        let mut mode = std::fs::metadata(path)
+            .map_err(|e| IpcError::io("listen", address.clone(), e))?
+            .permissions()
+            .mode();
+        if options.readable_all {
+            mode |= 0o444;
+        }
+        if options.writable_all {
+            mode |= 0o222;
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| IpcError::io("listen", address, e))?;
+    }
+    Ok(Listener::Unix {
+        listener,
+        path: path.to_path_buf(),
+        identity: file_identity(path),
+    })
+}
+
+#[cfg(unix)]
+fn file_identity(path: &std::path::Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}

@@ -1,0 +1,120 @@
+//! Event delivery to JavaScript: one thread-safe-function call per event, where a data
+//! event carries every frame of one read as a single string.
+
+use std::ptr;
+use std::sync::{Arc, Weak};
+
+use bytes::Bytes;
+use ipc_core::error::IpcError;
+use ipc_core::event::{Event, EventSink};
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+
+/// Event kinds as numbers, mirrored by `lib/native.js`.
+pub mod kind {
+    pub const LISTENING: u32 = 1;
+    pub const LISTEN_FAILED: u32 = 2;
+    pub const CONNECTED: u32 = 3;
+    pub const FRAMES: u32 = 4;
+    pub const RAW: u32 = 5;
+    pub const ERROR: u32 = 6;
+    pub const CLOSED: u32 = 7;
+}
+
+/// UTF-8 bytes that become a JavaScript string without an intermediate Rust `String`
+/// (V8 replaces invalid sequences with U+FFFD, as Node's utf8 decoding does).
+pub struct Utf8(Bytes);
+
+impl ToNapiValue for Utf8 {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        let mut out = ptr::null_mut();
+        let len = isize::try_from(val.0.len())
+            .map_err(|_| Error::new(Status::InvalidArg, "string too long"))?;
+        check_status!(
+            unsafe { sys::napi_create_string_utf8(env, val.0.as_ptr().cast(), len, &mut out) },
+            "could not create a string of {} bytes",
+            val.0.len()
+        )?;
+        Ok(out)
+    }
+}
+
+/// `(kind, conn, text, bytes, flag)` as passed to the JavaScript callback.
+pub type CallArgs = FnArgs<(u32, u32, Option<Utf8>, Option<Buffer>, u32)>;
+
+pub type EventFn = ThreadsafeFunction<Event, (), CallArgs, Status, false>;
+
+/// Builds the thread-safe function that turns [`Event`]s into callback calls.
+pub fn event_function(callback: &Function<'_, CallArgs, ()>) -> Result<Arc<EventFn>> {
+    let tsfn = callback
+        .build_threadsafe_function::<Event>()
+        .callee_handled::<false>()
+        .build_callback(|ctx| Ok(FnArgs::from(to_args(ctx.value))))?;
+    Ok(Arc::new(tsfn))
+}
+
+fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
+    use kind::*;
+    match event {
+        Event::Listening => (LISTENING, 0, None, None, 0),
+        Event::ListenFailed(e) => (LISTEN_FAILED, 0, Some(error_text(&e)), None, 0),
+        Event::Connected { conn, peer } => (CONNECTED, conn, peer.map(|p| Utf8(p.into())), None, 0),
+        // The credit is dropped here, on the JavaScript thread, just before JavaScript
+        // consumes the data: the reader resumes once JavaScript has caught up.
+        Event::Frames {
+            conn, run, partial, ..
+        } => (FRAMES, conn, Some(Utf8(run)), None, u32::from(partial)),
+        Event::Raw { conn, bytes, .. } => (RAW, conn, None, Some(Buffer::from(bytes.to_vec())), 0),
+        Event::Error { conn, error } => (ERROR, conn, Some(error_text(&error)), None, 0),
+        Event::Closed { conn, had_error } => (CLOSED, conn, None, None, u32::from(had_error)),
+    }
+}
+
+/// Errors travel as JSON so JavaScript can build Node-style error objects.
+fn error_text(e: &IpcError) -> Utf8 {
+    let json = serde_json::json!({
+        "message": e.to_string(),
+        "code": e.code(),
+        "errno": e.raw_os_error(),
+        "syscall": e.syscall(),
+    });
+    Utf8(Bytes::from(json.to_string()))
+}
+
+/// The [`EventSink`] of one native object.
+pub struct TsfnSink(pub Arc<EventFn>);
+
+impl EventSink for TsfnSink {
+    fn send(&self, event: Event) {
+        // NonBlocking on an unbounded queue never waits; memory is bounded by the
+        // credits that data events carry.
+        self.0.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
+/// Whether a live thread-safe function keeps the Node event loop alive.
+pub fn set_referenced(env: &Env, tsfn: &Weak<EventFn>, referenced: bool) -> Result<()> {
+    let Some(tsfn) = tsfn.upgrade() else {
+        return Ok(());
+    };
+    if tsfn.aborted() {
+        return Ok(());
+    }
+    let status = unsafe {
+        if referenced {
+            sys::napi_ref_threadsafe_function(env.raw(), tsfn.raw())
+        } else {
+            sys::napi_unref_threadsafe_function(env.raw(), tsfn.raw())
+        }
+    };
+    check_status!(status, "could not change the reference of an event function")
+}
+
+/// Turns a JavaScript write chunk into bytes.
+pub fn chunk_bytes(chunk: Either<String, Buffer>) -> Bytes {
+    match chunk {
+        Either::A(s) => Bytes::from(s.into_bytes()),
+        Either::B(b) => Bytes::copy_from_slice(&b),
+    }
+}

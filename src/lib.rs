@@ -1,0 +1,16 @@
+//! The napi-rs binding of ipc-core: two classes, `NativeServer` and `NativeClient`, that
+//! own tokio sockets and report everything through one JavaScript callback per object.
+//!
+//! Deliberately thin: framing, limits and connection state live in `ipc-core`; node-ipc's
+//! API and event semantics live in `lib/` (JavaScript).
+
+#![deny(clippy::all)]
+
+mod delivery;
+mod native_client;
+mod native_server;
+mod options;
+mod runtime;
+
+pub use native_client::NativeClient;
+pub use native_server::NativeServer;

@@ -1,0 +1,98 @@
+//! `NativeClient`: one connection attempt and, if it succeeds, the connection.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Weak};
+
+use ipc_core::client::connect;
+use ipc_core::connection::ConnectionHandle;
+use ipc_core::transport::Endpoint;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::options::FramingOptions;
+use crate::runtime::RUNTIME;
+
+/// Connection id used in a client's events.
+const CLIENT_CONN: u32 = 1;
+
+/// A client socket: `connectUnix` starts the attempt; events arrive at the
+/// constructor's callback as `(kind, conn, text, bytes, flag)`.
+#[napi]
+pub struct NativeClient {
+    unstarted: Option<Arc<EventFn>>,
+    events: Weak<EventFn>,
+    handle: Option<ConnectionHandle>,
+}
+
+#[napi]
+impl NativeClient {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
+        let tsfn = event_function(&on_event)?;
+        Ok(NativeClient {
+            events: Arc::downgrade(&tsfn),
+            unstarted: Some(tsfn),
+            handle: None,
+        })
+    }
+
+    /// Connects to a Unix socket path. Writes made before it connects are sent on
+    /// connect.
+    #[napi(catch_unwind)]
+    pub fn connect_unix(&mut self, path: String, framing: Option<FramingOptions>) -> Result<()> {
+        let framing = framing.unwrap_or_default().framing()?;
+        let tsfn = self.unstarted.take().ok_or_else(|| {
+            Error::new(Status::GenericFailure, "this NativeClient was already started")
+        })?;
+        let _guard = RUNTIME.enter();
+        self.handle = Some(connect(
+            Endpoint::Unix(PathBuf::from(path)),
+            framing,
+            CLIENT_CONN,
+            TsfnSink(tsfn),
+        ));
+        Ok(())
+    }
+
+    /// Queues chunks for sending, in order.
+    #[napi(catch_unwind)]
+    pub fn write_batch(&self, chunks: Vec<Either<String, Buffer>>) {
+        if let Some(h) = &self.handle {
+            for chunk in chunks {
+                h.send(chunk_bytes(chunk));
+            }
+        }
+    }
+
+    /// Half-closes once queued bytes are sent.
+    #[napi(catch_unwind)]
+    pub fn end(&self) {
+        if let Some(h) = &self.handle {
+            h.end();
+        }
+    }
+
+    /// Closes once queued bytes are sent (or abandons a pending attempt).
+    #[napi(catch_unwind)]
+    pub fn destroy(&mut self) {
+        self.unstarted = None;
+        if let Some(h) = &self.handle {
+            h.destroy();
+        }
+    }
+
+    /// Bytes queued and not yet sent.
+    #[napi(catch_unwind)]
+    pub fn queued_bytes(&self) -> u32 {
+        self.handle
+            .as_ref()
+            .map_or(0, |h| u32::try_from(h.queued_bytes()).unwrap_or(u32::MAX))
+    }
+
+    /// Whether this client keeps the Node process alive.
+    #[napi(js_name = "setRef", catch_unwind)]
+    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
+        set_referenced(&env, &self.events, referenced)
+    }
+}

@@ -1,0 +1,120 @@
+//! `NativeServer`: a listening socket and its connections.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Weak};
+
+use ipc_core::server::{Server, ServerOptions};
+use ipc_core::transport::Endpoint;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::options::ListenOptions;
+use crate::runtime::RUNTIME;
+
+/// Target id meaning "every connection" in `writeBatch`.
+const BROADCAST: u32 = 0;
+
+/// A server: `listenUnix` starts it; events arrive at the constructor's callback as
+/// `(kind, conn, text, bytes, flag)`.
+#[napi]
+pub struct NativeServer {
+    /// Held until `listen*` hands it to the server tasks (which then own it).
+    unstarted: Option<Arc<EventFn>>,
+    events: Weak<EventFn>,
+    server: Option<Server>,
+}
+
+#[napi]
+impl NativeServer {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
+        let tsfn = event_function(&on_event)?;
+        Ok(NativeServer {
+            events: Arc::downgrade(&tsfn),
+            unstarted: Some(tsfn),
+            server: None,
+        })
+    }
+
+    /// Listens on a Unix socket path. The outcome arrives as a LISTENING or
+    /// LISTEN_FAILED event.
+    #[napi(catch_unwind)]
+    pub fn listen_unix(&mut self, path: String, options: Option<ListenOptions>) -> Result<()> {
+        let options = options.unwrap_or_default();
+        let framing = options.framing.unwrap_or_default().framing()?;
+        let tsfn = self.unstarted.take().ok_or_else(|| {
+            Error::new(Status::GenericFailure, "this NativeServer was already started")
+        })?;
+        let opts = ServerOptions {
+            framing,
+            max_connections: options
+                .max_connections
+                .filter(|n| *n >= 0.0 && n.is_finite())
+                .map(|n| n as usize),
+            unlink: options.unlink.unwrap_or(true),
+            readable_all: options.readable_all.unwrap_or(false),
+            writable_all: options.writable_all.unwrap_or(false),
+        };
+        let _guard = RUNTIME.enter();
+        self.server = Some(Server::listen(
+            Endpoint::Unix(PathBuf::from(path)),
+            opts,
+            TsfnSink(tsfn),
+        ));
+        Ok(())
+    }
+
+    /// Queues chunks: `targets[i]` is a connection id, or 0 for every connection.
+    #[napi(catch_unwind)]
+    pub fn write_batch(&self, targets: Vec<u32>, chunks: Vec<Either<String, Buffer>>) {
+        let Some(server) = &self.server else { return };
+        for (target, chunk) in targets.into_iter().zip(chunks) {
+            let bytes = chunk_bytes(chunk);
+            if target == BROADCAST {
+                server.broadcast(bytes);
+            } else {
+                server.send(target, bytes);
+            }
+        }
+    }
+
+    /// Half-closes a connection once its queued bytes are sent.
+    #[napi(catch_unwind)]
+    pub fn end(&self, conn: u32) {
+        if let Some(server) = &self.server {
+            server.end(conn);
+        }
+    }
+
+    /// Closes a connection once its queued bytes are sent.
+    #[napi(catch_unwind)]
+    pub fn destroy(&self, conn: u32) {
+        if let Some(server) = &self.server {
+            server.destroy(conn);
+        }
+    }
+
+    /// Bytes queued for a connection and not yet sent.
+    #[napi(catch_unwind)]
+    pub fn queued_bytes(&self, conn: u32) -> u32 {
+        self.server
+            .as_ref()
+            .map_or(0, |s| u32::try_from(s.queued_bytes(conn)).unwrap_or(u32::MAX))
+    }
+
+    /// Stops accepting; open connections stay.
+    #[napi(catch_unwind)]
+    pub fn close(&mut self) {
+        self.unstarted = None;
+        if let Some(server) = &self.server {
+            server.close();
+        }
+    }
+
+    /// Whether this server keeps the Node process alive.
+    #[napi(js_name = "setRef", catch_unwind)]
+    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
+        set_referenced(&env, &self.events, referenced)
+    }
+}
