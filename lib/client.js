@@ -1,0 +1,167 @@
+'use strict';
+// `ipc.of[id]`: node-ipc's client with its reconnect state machine (spec §5).
+
+const { installEventBus } = require('./event-bus');
+const { encodeFrame } = require('./frame');
+const { NativeClient, EVENT } = require('./native');
+const { SocketFacade } = require('./socket-facade');
+const { SendQueue } = require('./send-queue');
+const { WriteBatch } = require('./write-batch');
+const { systemError } = require('./system-error');
+const { publishFrames, RawDecoder } = require('./receive');
+
+/** Hidden per-client state (not an own enumerable key, so the shape matches node-ipc). */
+const STATE = Symbol('node-ipc-native client state');
+
+/** The connection id the addon uses for a client's only connection. */
+const CONN = 1;
+
+class Client {
+  constructor(config, log) {
+    installEventBus(this);
+    this.emit = emit;
+    this.Client = Client;
+    this.config = config;
+    this.queue = new SendQueue();
+    this.socket = false;
+    this.connect = connect;
+    this.log = log;
+    this.retriesRemaining = config.maxRetries || 0;
+    this.explicitlyDisconnected = false;
+    Object.defineProperty(this, STATE, {
+      // The delimiter is captured per client (Q12 fix).
+      value: { delimiter: config.delimiter, retryTimer: null },
+    });
+  }
+}
+
+/** Sends a message (spec §5.2); dropped silently while disconnected (Q29). */
+function emit(type, data) {
+  const config = this.config;
+  if (!config.silent) this.log('dispatching event to ', this.id, this.path, ' : ', type, ',', data);
+  const message = config.rawBuffer
+    ? Buffer.from(type, config.encoding)
+    : encodeFrame(type, data, this[STATE].delimiter);
+  if (!config.sync) {
+    this.socket.write(message);
+    return;
+  }
+  const client = this;
+  this.queue.add(function syncEmit() {
+    if (!client.config.silent) client.log('dispatching event to ', client.id, client.path, ' : ', message);
+    client.socket.write(message);
+  });
+}
+
+/** Starts one connection attempt (spec §5.3). Also callable by users. */
+function connect() {
+  const client = this;
+  const config = client.config;
+  client.log('requested connection to ', client.id, client.path);
+  if (!client.path) {
+    client.log('\n\n######\nerror: ', client.id, ' client has not specified socket path it wishes to connect to.');
+    return;
+  }
+  if (typeof client.path !== 'string') {
+    const err = new TypeError(`The "path" argument must be of type string. Received ${typeof client.path}`);
+    err.code = 'ERR_INVALID_ARG_TYPE';
+    throw err;
+  }
+  client.log('Connecting client on Unix Socket :', client.path);
+  const path = client.path;
+  const raw = Boolean(config.rawBuffer);
+  const rawDecoder = raw ? new RawDecoder(config.encoding) : null;
+  let socket = null;
+  const native = new NativeClient((kind, conn, text, bytes, flag) => {
+    switch (kind) {
+      case EVENT.FRAMES:
+        receiveFrames(client, text, flag === 1);
+        break;
+      case EVENT.RAW:
+        if (!config.silent) client.log('## received events ##');
+        client.publish('data', rawDecoder.decode(bytes));
+        if (config.sync) client.queue.next();
+        break;
+      case EVENT.CONNECTED:
+        socket._markConnected();
+        client.publish('connect');
+        client.retriesRemaining = config.maxRetries;
+        client.log('retrying reset');
+        break;
+      case EVENT.ERROR: {
+        const err = systemError(text, path);
+        client.log('\n\n######\nerror: ', err);
+        client.publish('error', err);
+        break;
+      }
+      case EVENT.CLOSED:
+        socket._markClosed(flag === 1);
+        connectionClosed(client);
+        break;
+      default:
+        break;
+    }
+  });
+  const batch = new WriteBatch((targets, chunks) => native.writeBatch(chunks));
+  socket = new SocketFacade({
+    write: (c, chunk) => batch.push(CONN, chunk),
+    end: () => { batch.flush(); native.end(); },
+    destroy: () => { batch.flush(); native.destroy(); },
+    queued: () => native.queuedBytes() + batch.size,
+  }, CONN, { connecting: true });
+  socket.setEncoding(config.encoding);
+  client.socket = socket;
+  native.connectUnix(path, {
+    delimiter: client[STATE].delimiter,
+    raw,
+    maxMessageSize: config.maxMessageSize,
+  });
+}
+
+function receiveFrames(client, run, partial) {
+  const loud = !client.config.silent;
+  if (loud) client.log('## received events ##');
+  publishFrames(client, run, client[STATE].delimiter, partial, (message) => {
+    if (loud) client.log('detected event', message.type, message.data);
+    client.publish(message.type, message.data);
+  });
+  if (client.config.sync) client.queue.next();
+}
+
+/** What happens after every closed connection or failed attempt (spec §5.3). */
+function connectionClosed(client) {
+  const config = client.config;
+  client.log('connection closed', client.id, client.path,
+    client.retriesRemaining, 'tries remaining of', config.maxRetries);
+  if (config.stopRetrying || client.retriesRemaining < 1 || client.explicitlyDisconnected) {
+    client.publish('disconnect');
+    client.log(config.id, 'exceeded connection rety amount of', ' or stopRetrying flag set.');
+    client.socket.destroy();
+    client.publish('destroy');
+    return;
+  }
+  const state = client[STATE];
+  state.retryTimer = setTimeout(() => {
+    state.retryTimer = null;
+    if (client.explicitlyDisconnected) return;
+    client.retriesRemaining--;
+    client.connect();
+  }, config.retry);
+  client.publish('disconnect');
+}
+
+/**
+ * Ends a client for good: no reconnect, pending retry cancelled (used by
+ * `ipc.disconnect` and, for the Q7 fix, when `connectTo` replaces a client).
+ */
+function retire(client) {
+  client.explicitlyDisconnected = true;
+  const state = client[STATE];
+  if (state.retryTimer) {
+    clearTimeout(state.retryTimer);
+    state.retryTimer = null;
+  }
+  if (client.socket && typeof client.socket.destroy === 'function') client.socket.destroy();
+}
+
+module.exports = { Client, retire };

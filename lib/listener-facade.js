@@ -1,0 +1,82 @@
+'use strict';
+// `ipc.server.server`: stands where node-ipc 9.x exposed its net.Server, with the members
+// real code uses (close(cb), address(), listening, maxConnections, ref/unref, events).
+
+const { EventEmitter } = require('events');
+
+class ListenerFacade extends EventEmitter {
+  constructor(native, path, owner) {
+    super();
+    Object.defineProperty(this, '_native', { value: native });
+    Object.defineProperty(this, '_owner', { value: owner });
+    this.listening = false;
+    this.maxConnections = undefined;
+    this._path = path;
+    this._closed = false;
+    this._finished = false;
+    this._closeCallbacks = [];
+    native.setRef(true);
+  }
+
+  /** The Unix socket path, as net.Server#address() returns for a pipe server. */
+  address() {
+    return this.listening ? this._path : null;
+  }
+
+  /**
+   * Stops accepting. As with net.Server, `callback` runs once every accepted
+   * connection has closed too (or with an error if the server was not listening).
+   */
+  close(callback) {
+    if (!this.listening) {
+      if (typeof callback === 'function') {
+        const err = new Error('Server is not running.');
+        err.code = 'ERR_SERVER_NOT_RUNNING';
+        process.nextTick(callback, err);
+      }
+      return this;
+    }
+    this.listening = false;
+    this._closed = true;
+    this._native.close();
+    // Nothing of a stopped server keeps the process alive (open connections included).
+    this._native.setRef(false);
+    if (typeof callback === 'function') this._closeCallbacks.push(callback);
+    this._maybeFinished();
+    return this;
+  }
+
+  ref() { this._native.setRef(true); return this; }
+  unref() { this._native.setRef(false); return this; }
+
+  getConnections(callback) {
+    process.nextTick(callback, null, this._owner.sockets.length);
+    return this;
+  }
+
+  _listening() {
+    this.listening = true;
+    this.emit('listening');
+  }
+
+  _listenFailed() {
+    this.listening = false;
+    this._native.setRef(false);
+  }
+
+  _connectionClosed() {
+    this._maybeFinished();
+  }
+
+  _maybeFinished() {
+    if (!this._closed || this._finished || this._owner.sockets.length > 0) return;
+    this._finished = true;
+    const callbacks = this._closeCallbacks.splice(0);
+    process.nextTick(() => {
+      for (const cb of callbacks) cb();
+      this.emit('close');
+    });
+  }
+}
+
+module.exports = { ListenerFacade };
