@@ -108,7 +108,10 @@ pub fn set_referenced(env: &Env, tsfn: &Weak<EventFn>, referenced: bool) -> Resu
             sys::napi_unref_threadsafe_function(env.raw(), tsfn.raw())
         }
     };
-    check_status!(status, "could not change the reference of an event function")
+    check_status!(
+        status,
+        "could not change the reference of an event function"
+    )
 }
 
 /// Turns a JavaScript write chunk into bytes.

@@ -43,7 +43,10 @@ impl NativeClient {
     pub fn connect_unix(&mut self, path: String, framing: Option<FramingOptions>) -> Result<()> {
         let framing = framing.unwrap_or_default().framing()?;
         let tsfn = self.unstarted.take().ok_or_else(|| {
-            Error::new(Status::GenericFailure, "this NativeClient was already started")
+            Error::new(
+                Status::GenericFailure,
+                "this NativeClient was already started",
+            )
         })?;
         let _guard = RUNTIME.enter();
         self.handle = Some(connect(

@@ -44,7 +44,10 @@ impl NativeServer {
         let options = options.unwrap_or_default();
         let framing = options.framing.unwrap_or_default().framing()?;
         let tsfn = self.unstarted.take().ok_or_else(|| {
-            Error::new(Status::GenericFailure, "this NativeServer was already started")
+            Error::new(
+                Status::GenericFailure,
+                "this NativeServer was already started",
+            )
         })?;
         let opts = ServerOptions {
             framing,
@@ -98,9 +101,9 @@ impl NativeServer {
     /// Bytes queued for a connection and not yet sent.
     #[napi(catch_unwind)]
     pub fn queued_bytes(&self, conn: u32) -> u32 {
-        self.server
-            .as_ref()
-            .map_or(0, |s| u32::try_from(s.queued_bytes(conn)).unwrap_or(u32::MAX))
+        self.server.as_ref().map_or(0, |s| {
+            u32::try_from(s.queued_bytes(conn)).unwrap_or(u32::MAX)
+        })
     }
 
     /// Stops accepting; open connections stay.

@@ -49,7 +49,10 @@ impl FrameDecoder {
     /// A decoder for `delimiter` (must not be empty) and frames of at most
     /// `max_message_size` bytes (delimiter excluded).
     pub fn new(delimiter: &[u8], max_message_size: usize) -> Self {
-        assert!(!delimiter.is_empty(), "the frame delimiter must not be empty");
+        assert!(
+            !delimiter.is_empty(),
+            "the frame delimiter must not be empty"
+        );
         FrameDecoder {
             delimiter: delimiter.into(),
             max_message_size,
@@ -301,7 +304,10 @@ mod tests {
         ));
         // Frames at the limit pass, including several in one read.
         let mut dec = FrameDecoder::new(b"\x0c", 4);
-        let run = dec.push(b"abcd\x0cefgh\x0c").expect("ok").expect("two frames");
+        let run = dec
+            .push(b"abcd\x0cefgh\x0c")
+            .expect("ok")
+            .expect("two frames");
         assert_eq!(split_frames(&run, b"\x0c").count(), 2);
     }
 

@@ -2,8 +2,8 @@
 //! and a writer task that sends queued bytes in batches.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -165,7 +165,10 @@ impl PendingConnection {
             on_closed();
             sink.send(Event::Closed { conn, had_error });
             drop(sink);
-            if tokio::time::timeout(LINGER, &mut writer_task).await.is_err() {
+            if tokio::time::timeout(LINGER, &mut writer_task)
+                .await
+                .is_err()
+            {
                 writer_task.abort();
             }
         });

@@ -122,7 +122,10 @@ mod tests {
     #[test]
     fn q13_empty_payloads_travel_as_empty_object() {
         for v in [Value::Null, json!("")] {
-            assert_eq!(Message::new("t", v).encode(b"\x0c"), b"{\"type\":\"t\",\"data\":{}}\x0c");
+            assert_eq!(
+                Message::new("t", v).encode(b"\x0c"),
+                b"{\"type\":\"t\",\"data\":{}}\x0c"
+            );
         }
         assert_eq!(
             Message::new("t", json!(false)).encode(b"\x0c"),
@@ -139,6 +142,9 @@ mod tests {
         assert_eq!(bad.response, "{nope");
         assert!(Message::parse(b"").is_err());
         assert!(Message::parse(b"null").is_err());
-        assert_eq!(Message::parse(br#"{"type":5}"#).map(|m| m.r#type), Ok("5".into()));
+        assert_eq!(
+            Message::parse(br#"{"type":5}"#).map(|m| m.r#type),
+            Ok("5".into())
+        );
     }
 }

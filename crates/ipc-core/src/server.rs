@@ -175,7 +175,10 @@ async fn accept_loop(
         let (handle, pending) = ConnectionHandle::pending();
         let conn = {
             let mut conns = shared.conns();
-            if options.max_connections.is_some_and(|max| conns.len() >= max) {
+            if options
+                .max_connections
+                .is_some_and(|max| conns.len() >= max)
+            {
                 // As Node does: the extra connection is accepted and closed at once.
                 continue;
             }

@@ -81,7 +81,10 @@ pub async fn connect(endpoint: &Endpoint) -> Result<Split, IpcError> {
         Endpoint::Unix(_) => Err(IpcError::io(
             "connect",
             endpoint.display(),
-            io::Error::new(io::ErrorKind::Unsupported, "Unix sockets need a Unix system"),
+            io::Error::new(
+                io::ErrorKind::Unsupported,
+                "Unix sockets need a Unix system",
+            ),
         )),
     }
 }

@@ -1,0 +1,328 @@
+//! ipc-core server and client talking to each other over real Unix sockets.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use ipc_core::client::{connect, Client, ClientEvent, RetryPolicy};
+use ipc_core::codec::split_frames;
+use ipc_core::connection::Framing;
+use ipc_core::event::{ChannelSink, ConnId, Event};
+use ipc_core::message::Message;
+use ipc_core::server::{Server, ServerOptions};
+use ipc_core::transport::Endpoint;
+use serde_json::json;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::timeout;
+
+const WAIT: Duration = Duration::from_secs(5);
+
+fn socket_path(tag: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("ipc-core-{tag}-{}.sock", std::process::id()))
+}
+
+async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
+    timeout(WAIT, rx.recv())
+        .await
+        .expect("event in time")
+        .expect("sink alive")
+}
+
+async fn listening(path: &PathBuf, options: ServerOptions) -> (Server, UnboundedReceiver<Event>) {
+    let (sink, mut rx) = ChannelSink::new();
+    let server = Server::listen(Endpoint::Unix(path.clone()), options, sink);
+    match next(&mut rx).await {
+        Event::Listening => {}
+        other => panic!("expected Listening, got {other:?}"),
+    }
+    (server, rx)
+}
+
+/// Collects decoded messages from `rx` until `count` arrived; returns them with the
+/// connection they came from.
+async fn messages(rx: &mut UnboundedReceiver<Event>, count: usize) -> Vec<(ConnId, Message)> {
+    let mut out = Vec::new();
+    while out.len() < count {
+        match next(rx).await {
+            Event::Frames { conn, run, .. } => {
+                for f in split_frames(&run, b"\x0c") {
+                    out.push((conn, Message::parse(f).expect("valid frame")));
+                }
+            }
+            Event::Connected { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn echo_round_trip_and_ordered_pipeline() {
+    let path = socket_path("echo");
+    let (server, mut srx) = listening(&path, ServerOptions::default()).await;
+    let (csink, mut crx) = ChannelSink::new();
+    let client = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, csink);
+    // Written before the connection exists: sent on connect.
+    for i in 0..10_000 {
+        client.send(Bytes::from(
+            Message::new("n", json!({ "i": i })).encode(b"\x0c"),
+        ));
+    }
+    assert!(matches!(
+        next(&mut crx).await,
+        Event::Connected { conn: 1, .. }
+    ));
+    let got = messages(&mut srx, 10_000).await;
+    for (i, (_, m)) in got.iter().enumerate() {
+        assert_eq!(m.r#type, "n");
+        assert_eq!(m.data["i"], i);
+    }
+    let conn = got[0].0;
+    server.send(
+        conn,
+        Bytes::from(Message::new("pong", json!("h\u{e9}\u{c}")).encode(b"\x0c")),
+    );
+    let reply = messages(&mut crx, 1).await;
+    assert_eq!(reply[0].1, Message::new("pong", json!("h\u{e9}\u{c}")));
+    client.destroy();
+    assert!(matches!(
+        next(&mut crx).await,
+        Event::Closed {
+            conn: 1,
+            had_error: false
+        }
+    ));
+    assert!(matches!(
+        next(&mut srx).await,
+        Event::Closed {
+            had_error: false,
+            ..
+        }
+    ));
+    server.close();
+}
+
+#[tokio::test]
+async fn broadcast_reaches_every_client_once() {
+    let path = socket_path("bcast");
+    let (server, mut srx) = listening(&path, ServerOptions::default()).await;
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        let (sink, mut rx) = ChannelSink::new();
+        let h = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, sink);
+        assert!(matches!(next(&mut rx).await, Event::Connected { .. }));
+        clients.push((h, rx));
+    }
+    for _ in 0..3 {
+        assert!(matches!(next(&mut srx).await, Event::Connected { .. }));
+    }
+    let sent = server.broadcast(Bytes::from(
+        Message::new("kill.connection", json!({"id": "world"})).encode(b"\x0c"),
+    ));
+    assert_eq!(sent, 3);
+    for (_, rx) in clients.iter_mut() {
+        let got = messages(rx, 1).await;
+        assert_eq!(got[0].1.r#type, "kill.connection");
+    }
+    server.shutdown();
+}
+
+#[tokio::test]
+async fn max_connections_closes_extra_connections() {
+    let path = socket_path("maxconn");
+    let options = ServerOptions {
+        max_connections: Some(1),
+        ..ServerOptions::default()
+    };
+    let (server, mut srx) = listening(&path, options).await;
+    let (s1, mut r1) = ChannelSink::new();
+    let _c1 = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s1);
+    assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
+    assert!(matches!(next(&mut srx).await, Event::Connected { .. }));
+    let (s2, mut r2) = ChannelSink::new();
+    let _c2 = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s2);
+    // The second client connects at socket level, then is closed by the server.
+    assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
+    loop {
+        match next(&mut r2).await {
+            Event::Closed { .. } => break,
+            Event::Error { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(server.connection_count(), 1);
+    assert!(timeout(Duration::from_millis(100), srx.recv())
+        .await
+        .is_err());
+    server.shutdown();
+}
+
+#[tokio::test]
+async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
+    let path = socket_path("oversize");
+    let options = ServerOptions {
+        framing: Framing::Delimited {
+            delimiter: b"\x0c".to_vec(),
+            max_message_size: 1024,
+        },
+        ..ServerOptions::default()
+    };
+    let (server, mut srx) = listening(&path, options).await;
+    let (s1, mut r1) = ChannelSink::new();
+    let bad = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s1);
+    assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
+    let (s2, mut r2) = ChannelSink::new();
+    let good = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s2);
+    assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
+    let Event::Connected { conn: bad_conn, .. } = next(&mut srx).await else {
+        panic!()
+    };
+    let Event::Connected {
+        conn: good_conn, ..
+    } = next(&mut srx).await
+    else {
+        panic!()
+    };
+    bad.send(Bytes::from(vec![b'x'; 4096]));
+    match next(&mut srx).await {
+        Event::Error { conn, error } => {
+            assert_eq!(conn, bad_conn);
+            assert_eq!(error.code(), Some("EMSGSIZE"));
+        }
+        other => panic!("expected Error, got {other:?}"),
+    }
+    assert!(
+        matches!(next(&mut srx).await, Event::Closed { conn, had_error: true } if conn == bad_conn)
+    );
+    good.send(Bytes::from_static(b"{\"type\":\"ok\",\"data\":{}}\x0c"));
+    let got = messages(&mut srx, 1).await;
+    assert_eq!(got[0].0, good_conn);
+    server.shutdown();
+}
+
+#[tokio::test]
+async fn socket_file_is_removed_on_close_and_stale_file_replaced() {
+    let path = socket_path("unlink");
+    std::fs::write(&path, b"stale").expect("write stale file");
+    let (server, _rx) = listening(&path, ServerOptions::default()).await;
+    assert!(path.exists());
+    server.close();
+    for _ in 0..100 {
+        if !path.exists() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("socket file still present after close");
+}
+
+#[tokio::test]
+async fn address_in_use_without_unlink_and_too_long_paths_fail_clearly() {
+    let path = socket_path("inuse");
+    let (server, _rx) = listening(&path, ServerOptions::default()).await;
+    let (sink, mut rx) = ChannelSink::new();
+    let options = ServerOptions {
+        unlink: false,
+        ..ServerOptions::default()
+    };
+    let _second = Server::listen(Endpoint::Unix(path.clone()), options, sink);
+    match next(&mut rx).await {
+        Event::ListenFailed(e) => assert_eq!(e.code(), Some("EADDRINUSE")),
+        other => panic!("expected ListenFailed, got {other:?}"),
+    }
+    server.close();
+
+    let long = std::env::temp_dir().join("x".repeat(200));
+    let (sink, mut rx) = ChannelSink::new();
+    let _s = Server::listen(Endpoint::Unix(long), ServerOptions::default(), sink);
+    match next(&mut rx).await {
+        Event::ListenFailed(e) => {
+            assert_eq!(e.code(), Some("ENAMETOOLONG"));
+            assert!(e.to_string().contains("bytes"), "{e}");
+        }
+        other => panic!("expected ListenFailed, got {other:?}"),
+    }
+}
+
+async fn client_event(rx: &mut UnboundedReceiver<ClientEvent>) -> ClientEvent {
+    timeout(WAIT, rx.recv())
+        .await
+        .expect("client event in time")
+        .expect("client alive")
+}
+
+#[tokio::test]
+async fn retry_state_machine_counts_attempts_then_destroys() {
+    // Spec §5.3: maxRetries N and no server give N+1 errors and disconnects, then destroy.
+    let path = socket_path("noserver");
+    let policy = RetryPolicy {
+        retry: Duration::from_millis(20),
+        max_retries: Some(2),
+        stop_retrying: false,
+    };
+    let (_client, mut rx) = Client::start(Endpoint::Unix(path), policy);
+    let mut seen = Vec::new();
+    loop {
+        let ev = client_event(&mut rx).await;
+        let name = match &ev {
+            ClientEvent::Error(e) => {
+                assert_eq!(e.code(), Some("ENOENT"));
+                "error"
+            }
+            ClientEvent::Disconnect => "disconnect",
+            ClientEvent::Destroy => "destroy",
+            other => panic!("unexpected {other:?}"),
+        };
+        seen.push(name);
+        if name == "destroy" {
+            break;
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "error",
+            "disconnect",
+            "error",
+            "disconnect",
+            "error",
+            "disconnect",
+            "destroy"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn retrying_client_reaches_a_late_server_and_disconnect_flushes() {
+    let path = socket_path("late");
+    let policy = RetryPolicy {
+        retry: Duration::from_millis(30),
+        ..RetryPolicy::default()
+    };
+    let (client, mut rx) = Client::start(Endpoint::Unix(path.clone()), policy);
+    assert!(matches!(client_event(&mut rx).await, ClientEvent::Error(_)));
+    assert!(matches!(
+        client_event(&mut rx).await,
+        ClientEvent::Disconnect
+    ));
+    let (server, mut srx) = listening(&path, ServerOptions::default()).await;
+    loop {
+        match client_event(&mut rx).await {
+            ClientEvent::Connect => break,
+            ClientEvent::Error(_) | ClientEvent::Disconnect => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // Q41: emit immediately followed by disconnect is still delivered.
+    client.emit("last", json!({"id": "rust"}));
+    client.disconnect();
+    let got = messages(&mut srx, 1).await;
+    assert_eq!(got[0].1, Message::new("last", json!({"id": "rust"})));
+    assert!(matches!(
+        client_event(&mut rx).await,
+        ClientEvent::Disconnect
+    ));
+    assert!(matches!(client_event(&mut rx).await, ClientEvent::Destroy));
+    client.finished().await;
+    server.shutdown();
+}
