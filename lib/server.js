@@ -71,8 +71,6 @@ class Server {
     };
     state.facades = new Map();
     state.rawDecoders = config.rawBuffer ? new Map() : null;
-    this.server = new ListenerFacade(native, this.path, this);
-    this.server.maxConnections = config.maxConnections;
     native.listenUnix(String(this.path), {
       framing: {
         delimiter: state.delimiter,
@@ -84,6 +82,8 @@ class Server {
       readableAll: Boolean(config.readableAll),
       writableAll: Boolean(config.writableAll),
     });
+    this.server = new ListenerFacade(native, this.path, this);
+    this.server.maxConnections = config.maxConnections;
   }
 }
 

@@ -41,7 +41,11 @@ impl NativeClient {
     /// connect.
     #[napi(catch_unwind)]
     pub fn connect_unix(&mut self, path: String, framing: Option<FramingOptions>) -> Result<()> {
-        let framing = framing.unwrap_or_default().framing()?;
+        // Invalid options release the event function, so it cannot keep the process alive.
+        let framing = framing
+            .unwrap_or_default()
+            .framing()
+            .inspect_err(|_| self.unstarted = None)?;
         let tsfn = self.unstarted.take().ok_or_else(|| {
             Error::new(
                 Status::GenericFailure,

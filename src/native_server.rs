@@ -42,7 +42,12 @@ impl NativeServer {
     #[napi(catch_unwind)]
     pub fn listen_unix(&mut self, path: String, options: Option<ListenOptions>) -> Result<()> {
         let options = options.unwrap_or_default();
-        let framing = options.framing.unwrap_or_default().framing()?;
+        // Invalid options release the event function, so it cannot keep the process alive.
+        let framing = options
+            .framing
+            .unwrap_or_default()
+            .framing()
+            .inspect_err(|_| self.unstarted = None)?;
         let tsfn = self.unstarted.take().ok_or_else(|| {
             Error::new(
                 Status::GenericFailure,

@@ -1,0 +1,101 @@
+'use strict';
+// Bounded memory and bad input: config.maxMessageSize, hostile peers, bad arguments.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const h = require('./helpers');
+
+async function startServer(s, config) {
+  const path = s.socketPath('lim');
+  const server = s.spawnPeer('server.js', [{ path, config }], { impl: 'native' });
+  await server.waitFor('start');
+  return { server, path };
+}
+
+test('maxMessageSize: an unterminated frame over the limit is an EMSGSIZE error and closes only that connection', async (t) => {
+  const s = h.scope(t);
+  const { server, path } = await startServer(s, { maxMessageSize: 1024 });
+  const hostile = await s.rawConnect(path);
+  const good = await s.rawConnect(path);
+  await server.waitForCount('connect', 2);
+  await hostile.write(Buffer.alloc(4096, 'x'));
+  const err = await server.waitFor('error');
+  assert.equal(err.code, 'EMSGSIZE');
+  assert.equal(err.isError, true);
+  assert.match(err.message, /maxMessageSize \(1024 bytes\)/);
+  const close = await server.waitFor('close');
+  assert.equal(close.hadError, true);
+  const gone = await server.waitFor('socket.disconnected');
+  assert.equal(gone.count, 1);
+  await hostile.waitClose();
+  await good.write('{"type":"hello","data":{"id":"good"}}\f');
+  const msg = await server.waitFor('message');
+  assert.deepEqual([msg.type, msg.socketId], ['hello', 'good']);
+});
+
+test('maxMessageSize: a complete frame over the limit is refused too; frames at the limit pass', async (t) => {
+  const s = h.scope(t);
+  const { server, path } = await startServer(s, { maxMessageSize: 64 });
+  const frame = (n) => `{"type":"msg","data":"${'a'.repeat(n - 24)}"}`;
+  assert.equal(frame(64).length, 64);
+  const ok = await s.rawConnect(path);
+  await ok.write(frame(64) + '\f');
+  const msg = await server.waitFor('message');
+  assert.equal(msg.type, 'msg');
+  const big = await s.rawConnect(path);
+  await big.write(frame(65) + '\f');
+  const err = await server.waitFor('error');
+  assert.equal(err.code, 'EMSGSIZE');
+  await big.waitClose();
+});
+
+test('a peer sending garbage without delimiters gets closed at the limit, the server stays up', async (t) => {
+  const s = h.scope(t);
+  const { server, path } = await startServer(s, { maxMessageSize: 256 * 1024 });
+  const hostile = await s.rawConnect(path);
+  const chunk = Buffer.alloc(64 * 1024, 0xff);
+  for (let i = 0; i < 8; i++) {
+    if (hostile.closed) break;
+    await hostile.write(chunk).catch(() => {});
+  }
+  await hostile.waitClose();
+  const err = await server.waitFor('error');
+  assert.equal(err.code, 'EMSGSIZE');
+  const probe = await s.rawConnect(path);
+  await probe.write('{"type":"ping","data":{}}\f');
+  assert.equal((await server.waitFor('message')).type, 'ping');
+});
+
+test('listen errors: a path longer than the platform allows is a clear ENAMETOOLONG error event', async (t) => {
+  const s = h.scope(t);
+  const path = `/tmp/${'p'.repeat(150)}.sock`;
+  const server = s.spawnPeer('server.js', [{ path }], { impl: 'native' });
+  const err = await server.waitFor('error');
+  assert.equal(err.code, 'ENAMETOOLONG');
+  assert.match(err.message, /longer than the 107 bytes/);
+});
+
+test('listen errors: unlink:false on a path in use is EADDRINUSE and does not disturb the first server', async (t) => {
+  const s = h.scope(t);
+  const { server: first, path } = await startServer(s, {});
+  const second = s.spawnPeer('server.js', [{ path, config: { unlink: false } }], { impl: 'native' });
+  const err = await second.waitFor('error');
+  assert.equal(err.code, 'EADDRINUSE');
+  assert.equal(err.syscall, 'listen');
+  const probe = await s.rawConnect(path);
+  await probe.write('{"type":"ping","data":{}}\f');
+  assert.equal((await first.waitFor('message')).type, 'ping');
+});
+
+test('invalid delimiter or maxMessageSize is a clear error at start', () => {
+  const ipc = new (require('..').IPC)();
+  ipc.config.silent = true;
+  ipc.config.delimiter = '';
+  ipc.serve(h.uniqueSocketPath('bad'), () => {});
+  assert.throws(() => ipc.server.start(), /delimiter must not be empty/);
+  const ipc2 = new (require('..').IPC)();
+  ipc2.config.silent = true;
+  ipc2.config.maxMessageSize = -5;
+  ipc2.serve(h.uniqueSocketPath('bad'), () => {});
+  assert.throws(() => ipc2.server.start(), /maxMessageSize must be a positive number/);
+});

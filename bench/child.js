@@ -1,0 +1,71 @@
+'use strict';
+// One side of one run, in its own process:
+//   node bench/child.js '<json {role, impl, scenario, endpoint, params}>'
+// Reports on stdout (see lib/protocol.js): {kind:'ready', endpoint} for a listening
+// server, then {kind:'result', ...} or {kind:'error', message}. Exits when the parent
+// closes stdin (or dies), or at once after an error.
+
+const { send } = require('./lib/protocol');
+const { IMPLS } = require('./impls');
+const { SCENARIOS } = require('./scenarios');
+
+const spec = JSON.parse(process.argv[2]);
+const impl = IMPLS.find((x) => x.key === spec.impl);
+const scenario = SCENARIOS.find((x) => x.name === spec.scenario);
+
+let handle = null;
+let finished = false;
+
+function maxRss() {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+function fail(err) {
+  send({ kind: 'error', role: spec.role, message: err && err.stack ? err.stack : String(err) });
+  process.exit(1);
+}
+
+function finish(result) {
+  if (finished) return;
+  finished = true;
+  send({ kind: 'result', role: spec.role, maxRss: maxRss(), ...result });
+}
+
+function shutdown() {
+  try { if (handle) handle.close(); } catch (_) { /* exiting anyway */ }
+  process.exit(0);
+}
+
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+process.stdin.on('end', shutdown);
+process.stdin.on('error', shutdown);
+process.stdin.resume();
+
+async function serverRole() {
+  let peer = null;
+  const onMessage = scenario.server(spec.params, finish);
+  handle = await impl.listen(spec.endpoint, scenario.types.toServer, {
+    onMessage(type, data, socket) {
+      peer = socket;
+      onMessage(type, data, (t, d) => handle.send(peer, t, d));
+    },
+    onPeerClose() {
+      if (!finished) fail(new Error('client connection closed before the scenario finished'));
+    },
+  });
+  send({ kind: 'ready', endpoint: handle.endpoint });
+}
+
+async function clientRole() {
+  const role = scenario.client(spec.params, (t, d) => handle.send(t, d), finish);
+  handle = await impl.connect(spec.endpoint, scenario.types.toClient, {
+    onMessage: (type, data) => role.handle(type, data),
+    onClose() {
+      if (!finished) fail(new Error('connection to the server closed before the scenario finished'));
+    },
+  });
+  role.start();
+}
+
+(spec.role === 'server' ? serverRole() : clientRole()).catch(fail);

@@ -1,0 +1,9 @@
+'use strict';
+// Implementations, in table order. The first one is the subject the others are
+// compared against. An implementation declares the transports it supports.
+
+const IMPLS = [require('./native'), require('./node-ipc'), require('./net')];
+
+const BASELINE = 'native';
+
+module.exports = { IMPLS, BASELINE };

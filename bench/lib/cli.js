@@ -1,0 +1,77 @@
+'use strict';
+// Command line of `npm run bench` / `node bench/run.js`.
+
+const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
+
+  --runs N            runs per (implementation, scenario); the median is reported (default 3)
+  --quick             fewer messages (flood 20,000, pingpong 2,000) for a fast check
+  --only LIST         scenarios, comma separated: flood,pingpong (default all)
+  --impl LIST         implementations, comma separated: native,node-ipc,net (default all)
+  --transport LIST    transports, comma separated: unix (default unix)
+  --timeout SECONDS   hard limit for one run, both processes included (default 60)
+  --json              machine-readable JSON on stdout (progress still goes to stderr)
+  -h, --help          this text
+`;
+
+function list(value, known, what) {
+  const items = String(value).split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new Error(`--${what} needs a value`);
+  for (const item of items) {
+    if (!known.includes(item)) throw new Error(`unknown ${what} "${item}" (known: ${known.join(', ')})`);
+  }
+  return known.filter((k) => items.includes(k)); // canonical order
+}
+
+function positive(value, flag, integer) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`${flag} needs a positive ${integer ? 'integer' : 'number'}, got "${value}"`);
+  }
+  return n;
+}
+
+/**
+ * @param {string[]} argv  process.argv.slice(2)
+ * @param {{scenarios: string[], impls: string[], transports: string[]}} known
+ */
+function parseArgs(argv, known) {
+  const opts = {
+    runs: 3,
+    quick: false,
+    scenarios: known.scenarios,
+    impls: known.impls,
+    transports: ['unix'],
+    timeoutMs: 60000,
+    json: false,
+    help: false,
+  };
+  for (let k = 0; k < argv.length; k++) {
+    let arg = argv[k];
+    let value;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq !== -1) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    const takeValue = () => {
+      if (value !== undefined) return value;
+      if (k + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      return argv[++k];
+    };
+    switch (arg) {
+      case '--runs': opts.runs = positive(takeValue(), arg, true); break;
+      case '--quick': opts.quick = true; break;
+      case '--only': opts.scenarios = list(takeValue(), known.scenarios, 'scenario'); break;
+      case '--impl': opts.impls = list(takeValue(), known.impls, 'impl'); break;
+      case '--transport': opts.transports = list(takeValue(), known.transports, 'transport'); break;
+      case '--timeout': opts.timeoutMs = positive(takeValue(), arg, false) * 1000; break;
+      case '--json': opts.json = true; break;
+      case '-h':
+      case '--help': opts.help = true; break;
+      default: throw new Error(`unknown option "${argv[k]}"`);
+    }
+  }
+  return opts;
+}
+
+module.exports = { parseArgs, USAGE };

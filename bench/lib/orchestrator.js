@@ -1,0 +1,147 @@
+'use strict';
+// Runs one (implementation, scenario) measurement: a server child, then a client child
+// connecting to the endpoint the server reports, both results collected from stdout,
+// everything killed and the endpoint released afterwards, a hard timeout over it all.
+// Every child and endpoint ever created is also cleaned up if the parent exits early.
+
+const { spawn } = require('child_process');
+const path = require('path');
+const { createLineReader } = require('./protocol');
+
+const CHILD = path.join(__dirname, '..', 'child.js');
+const STDERR_KEEP = 4000;
+const EXIT_GRACE_MS = 2000;
+
+const live = new Set(); // children not yet exited
+const endpoints = new Set(); // [transport, endpoint] not yet released
+
+class Child {
+  constructor(spec, onMessage, onExit) {
+    this.role = spec.role;
+    this.stderr = '';
+    this.exited = false;
+    this.proc = spawn(process.execPath, [CHILD, JSON.stringify(spec)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    live.add(this);
+    this.proc.stdout.setEncoding('utf8');
+    this.proc.stdout.on('data', createLineReader(onMessage));
+    this.proc.stderr.setEncoding('utf8');
+    this.proc.stderr.on('data', (chunk) => {
+      this.stderr = (this.stderr + chunk).slice(-STDERR_KEEP);
+    });
+    this.proc.stdin.on('error', () => {}); // EPIPE once the child is gone
+    this.exitedPromise = new Promise((resolve) => {
+      this.proc.on('exit', (code, signal) => {
+        this.exited = true;
+        live.delete(this);
+        onExit(code, signal);
+        resolve();
+      });
+    });
+  }
+
+  /** Asks the child to exit (closes its stdin), kills it if it has not within the grace. */
+  async stop() {
+    if (this.exited) return;
+    this.proc.stdin.end();
+    const timer = setTimeout(() => this.kill(), EXIT_GRACE_MS);
+    await this.exitedPromise;
+    clearTimeout(timer);
+  }
+
+  kill() {
+    if (!this.exited) {
+      try { this.proc.kill('SIGKILL'); } catch (_) { /* gone */ }
+    }
+  }
+}
+
+/**
+ * One run. Resolves to { ok, error?, server, client } where server/client are the
+ * children's result messages; never rejects.
+ */
+async function runOnce({ impl, scenario, transport, params, timeoutMs }) {
+  const endpoint = transport.allocate();
+  const entry = [transport, endpoint];
+  endpoints.add(entry);
+  const children = [];
+  let timer = null;
+  let outcome = null;
+  try {
+    outcome = await new Promise((resolve) => {
+      const results = {};
+      let done = false;
+      const settle = (value) => {
+        if (done) return;
+        done = true;
+        resolve(value);
+      };
+      timer = setTimeout(() => settle({ ok: false, timeout: true, error: `timed out after ${timeoutMs / 1000} s` }), timeoutMs);
+
+      const base = { impl: impl.key, scenario: scenario.name, params };
+      const onMessage = (child) => (msg) => {
+        if (msg.kind === 'error') {
+          settle({ ok: false, error: `${child.role}: ${firstLine(msg.message)}`, detail: msg.message });
+        } else if (msg.kind === 'ready' && child.role === 'server') {
+          startClient(msg.endpoint);
+        } else if (msg.kind === 'result') {
+          results[child.role] = msg;
+          if (results.server && results.client) settle({ ok: true, ...results });
+        }
+      };
+      const onExit = (child) => (code, signal) => {
+        if (!results[child.role]) {
+          const tail = child.stderr.trim().split('\n').slice(-3).join(' | ');
+          settle({ ok: false, error: `${child.role} exited (${signal || code}) without a result${tail ? `: ${tail}` : ''}` });
+        }
+      };
+      const make = (spec) => {
+        const child = new Child(spec, (msg) => onMessage(child)(msg), (c, s) => onExit(child)(c, s));
+        children.push(child);
+        return child;
+      };
+      function startClient(actual) {
+        if (done) return;
+        make({ ...base, role: 'client', endpoint: actual });
+      }
+      make({ ...base, role: 'server', endpoint });
+    });
+    if (!outcome.ok) return outcome;
+    const errors = [outcome.server, outcome.client].filter((r) => !r.ok).map((r) => `${r.role}: ${r.error}`);
+    if (errors.length) return { ok: false, error: errors.join('; '), server: outcome.server, client: outcome.client };
+    return outcome;
+  } finally {
+    clearTimeout(timer);
+    if (!outcome || outcome.timeout) children.forEach((c) => c.kill());
+    await Promise.all(children.map((c) => c.stop()));
+    transport.release(endpoint);
+    endpoints.delete(entry);
+  }
+}
+
+function firstLine(text) {
+  return String(text).split('\n')[0];
+}
+
+/** Synchronous last-resort cleanup: kill every live child, release every endpoint. */
+function cleanupAll() {
+  for (const child of live) child.kill();
+  for (const [transport, endpoint] of endpoints) transport.release(endpoint);
+  endpoints.clear();
+}
+
+let installed = false;
+function installExitHandlers() {
+  if (installed) return;
+  installed = true;
+  process.on('exit', cleanupAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      cleanupAll();
+      process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 })[signal]);
+    });
+  }
+}
+
+module.exports = { runOnce, cleanupAll, installExitHandlers };

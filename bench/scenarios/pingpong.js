@@ -1,0 +1,88 @@
+'use strict';
+// pingpong: `count` sequential round trips; the client emits p{i,s}, the server
+// replies r with the same data, the client emits the next one when the reply
+// arrives. Latency of each round trip on the client's clock; the first `warmup`
+// round trips are not measured.
+//
+// Wire sequence:
+//   client: p{i,s} -> server: r{i,s}      (warmup + count times)
+//   client: 'done'{n, checksum} -> server: 'ack'{error}
+
+const { TEXT, FNV_OFFSET, fold, SequenceChecker } = require('./integrity');
+const { percentileSorted } = require('../lib/stats');
+
+const now = process.hrtime.bigint;
+
+module.exports = {
+  name: 'pingpong',
+  description: 'sequential round trips client -> server -> client',
+  defaults: { count: 20000, warmup: 500 },
+  quick: { count: 2000, warmup: 200 },
+  types: { toServer: ['p', 'done'], toClient: ['r', 'ack'] },
+
+  server(params, finish) {
+    const seq = new SequenceChecker();
+    return (type, data, reply) => {
+      if (type === 'p') {
+        seq.check(data);
+        reply('r', data);
+      } else if (type === 'done') {
+        const error = seq.verdict(data.n, data.checksum);
+        reply('ack', { error });
+        finish({ ok: !error, error, received: seq.next });
+      }
+    };
+  },
+
+  client(params, send, finish) {
+    const total = params.warmup + params.count;
+    const latencyUs = new Float64Array(params.count);
+    const replies = new SequenceChecker();
+    let sentChecksum = FNV_OFFSET;
+    let i = 0;
+    let tSent = 0n;
+    let tStart = 0n;
+    let tEnd = 0n;
+    function ping() {
+      if (i === params.warmup) tStart = now();
+      tSent = now();
+      send('p', { i, s: TEXT });
+      sentChecksum = fold(sentChecksum, i, TEXT);
+    }
+    return {
+      start: ping,
+      handle(type, data) {
+        if (type === 'r') {
+          const t = now();
+          if (i >= params.warmup) latencyUs[i - params.warmup] = Number(t - tSent) / 1e3;
+          replies.check(data);
+          i++;
+          if (i < total) {
+            ping();
+            return;
+          }
+          tEnd = t;
+          send('done', { n: i, checksum: sentChecksum });
+        } else if (type === 'ack') {
+          // The server's verdict on the pings is in the server's own result.
+          const replyError = replies.verdict(total, sentChecksum);
+          const error = replyError && `replies: ${replyError}`;
+          const sorted = latencyUs.sort();
+          const ns = Number(tEnd - tStart);
+          finish({
+            ok: !error,
+            error,
+            rate: params.count / (ns / 1e9),
+            ms: ns / 1e6,
+            p50: percentileSorted(sorted, 50),
+            p99: percentileSorted(sorted, 99),
+          });
+        }
+      },
+    };
+  },
+
+  measure(params, server, client) {
+    return { rate: client.rate, ms: client.ms, p50: client.p50, p99: client.p99 };
+  },
+};
