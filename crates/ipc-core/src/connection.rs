@@ -159,8 +159,21 @@ impl PendingConnection {
         let control = Arc::clone(&self.control);
         let finish = self.finish;
         let mut writer_task = tokio::spawn(run_writer(writer, self.rx, Arc::clone(&self.control)));
+        let reader_sink = Arc::clone(&sink);
+        let reader_task =
+            tokio::spawn(
+                async move { run_reader(conn, reader, framing, &reader_sink, &control).await },
+            );
         tokio::spawn(async move {
-            let had_error = run_reader(conn, reader, framing, &sink, &control).await;
+            // A bug that panics in the reader must still close the connection visibly.
+            let had_error = match reader_task.await {
+                Ok(had_error) => had_error,
+                Err(e) => {
+                    let error = IpcError::Internal(format!("connection reader failed: {e}"));
+                    sink.send(Event::Error { conn, error });
+                    true
+                }
+            };
             let _ = finish.send(WriteOp::Finish);
             on_closed();
             sink.send(Event::Closed { conn, had_error });

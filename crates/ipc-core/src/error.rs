@@ -23,6 +23,8 @@ pub enum IpcError {
         /// The configured `maxMessageSize`.
         limit: usize,
     },
+    /// A bug in ipc-core (a task panicked); the connection involved is closed.
+    Internal(String),
     /// A Unix socket path longer than the platform allows.
     PathTooLong {
         /// The path given.
@@ -48,6 +50,7 @@ impl IpcError {
             IpcError::Io { source, .. } => errno_name(source),
             IpcError::MessageTooLarge { .. } => Some("EMSGSIZE"),
             IpcError::PathTooLong { .. } => Some("ENAMETOOLONG"),
+            IpcError::Internal(_) => None,
         }
     }
 
@@ -84,6 +87,7 @@ impl fmt::Display for IpcError {
                 f,
                 "message of at least {size} bytes exceeds maxMessageSize ({limit} bytes); connection closed"
             ),
+            IpcError::Internal(what) => write!(f, "internal error: {what}"),
             IpcError::PathTooLong { path, limit } => write!(
                 f,
                 "socket path is {} bytes, longer than the {limit} bytes this platform allows: {path}",
