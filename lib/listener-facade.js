@@ -38,9 +38,9 @@ class ListenerFacade extends EventEmitter {
     }
     this.listening = false;
     this._closed = true;
+    // Accepted connections stay open and, as in Node, keep the process alive until they
+    // close (Q42); the listener itself no longer does.
     this._native.close();
-    // Nothing of a stopped server keeps the process alive (open connections included).
-    this._native.setRef(false);
     if (typeof callback === 'function') this._closeCallbacks.push(callback);
     this._maybeFinished();
     return this;

@@ -6,6 +6,7 @@
  *                 With OUR_IMPL=node-ipc in the environment, 'native' is redirected to the
  *                 reference node-ipc 9.2.1, so every suite can be validated with the
  *                 reference on both sides before our implementation exists.
+ *                 With OUR_IMPL=/absolute/dir, 'native' is that directory (another build).
  *  - 'node-ipc' : the reference node-ipc 9.2.1 from node_modules (devDependency).
  *
  * Fixtures receive the choice through the IPC_IMPL environment variable (set by spawnPeer).
@@ -33,10 +34,13 @@ function checkReference() {
 function implPath(which) {
   const w = which || 'native';
   if (w === 'native') {
-    if (process.env.OUR_IMPL === 'node-ipc') {
+    const our = process.env.OUR_IMPL;
+    if (our === 'node-ipc') {
       checkReference();
       return NODE_IPC_DIR;
     }
+    // An absolute path: an alternative build of "ours" (e.g. an installed tarball).
+    if (our && path.isAbsolute(our)) return our;
     return ROOT;
   }
   if (w === 'node-ipc') {
@@ -53,7 +57,7 @@ function loadImpl(which) {
 
 /** Human label for test names / diagnostics. */
 function implLabel(which) {
-  if (which === 'native' && process.env.OUR_IMPL === 'node-ipc') return 'native(=node-ipc)';
+  if (which === 'native' && process.env.OUR_IMPL) return `native(=${process.env.OUR_IMPL})`;
   return which;
 }
 

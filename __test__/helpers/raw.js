@@ -128,7 +128,10 @@ async function rawConnect(target, timeoutMs = DEFAULT_TIMEOUT) {
   return conn;
 }
 
-/** A plain net server on `listenPath` capturing every connection's bytes. */
+/**
+ * A plain net server capturing every connection's bytes.
+ * @param {string|{port:number, host?:string}} listenPath unix path or TCP listen options
+ */
 async function captureServer(listenPath) {
   const conns = [];
   const waiters = [];

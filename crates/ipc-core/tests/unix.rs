@@ -17,8 +17,24 @@ use tokio::time::timeout;
 
 const WAIT: Duration = Duration::from_secs(5);
 
-fn socket_path(tag: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("ipc-core-{tag}-{}.sock", std::process::id()))
+/// A unique socket path, removed when the test ends (also when it fails).
+struct TempPath(PathBuf);
+
+impl std::ops::Deref for TempPath {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn socket_path(tag: &str) -> TempPath {
+    TempPath(std::env::temp_dir().join(format!("ipc-core-{tag}-{}.sock", std::process::id())))
 }
 
 async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
@@ -28,9 +44,12 @@ async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
         .expect("sink alive")
 }
 
-async fn listening(path: &PathBuf, options: ServerOptions) -> (Server, UnboundedReceiver<Event>) {
+async fn listening(
+    path: &std::path::Path,
+    options: ServerOptions,
+) -> (Server, UnboundedReceiver<Event>) {
     let (sink, mut rx) = ChannelSink::new();
-    let server = Server::listen(Endpoint::Unix(path.clone()), options, sink);
+    let server = Server::listen(Endpoint::Unix(path.to_path_buf()), options, sink);
     match next(&mut rx).await {
         Event::Listening => {}
         other => panic!("expected Listening, got {other:?}"),
@@ -61,7 +80,12 @@ async fn echo_round_trip_and_ordered_pipeline() {
     let path = socket_path("echo");
     let (server, mut srx) = listening(&path, ServerOptions::default()).await;
     let (csink, mut crx) = ChannelSink::new();
-    let client = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, csink);
+    let client = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        Framing::default(),
+        1,
+        csink,
+    );
     // Written before the connection exists: sent on connect.
     for i in 0..10_000 {
         client.send(Bytes::from(
@@ -109,7 +133,12 @@ async fn broadcast_reaches_every_client_once() {
     let mut clients = Vec::new();
     for _ in 0..3 {
         let (sink, mut rx) = ChannelSink::new();
-        let h = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, sink);
+        let h = connect(
+            Endpoint::Unix(path.to_path_buf()),
+            Framing::default(),
+            1,
+            sink,
+        );
         assert!(matches!(next(&mut rx).await, Event::Connected { .. }));
         clients.push((h, rx));
     }
@@ -136,11 +165,21 @@ async fn max_connections_closes_extra_connections() {
     };
     let (server, mut srx) = listening(&path, options).await;
     let (s1, mut r1) = ChannelSink::new();
-    let _c1 = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s1);
+    let _c1 = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        Framing::default(),
+        1,
+        s1,
+    );
     assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
     assert!(matches!(next(&mut srx).await, Event::Connected { .. }));
     let (s2, mut r2) = ChannelSink::new();
-    let _c2 = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s2);
+    let _c2 = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        Framing::default(),
+        1,
+        s2,
+    );
     // The second client connects at socket level, then is closed by the server.
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
     loop {
@@ -169,10 +208,20 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
     };
     let (server, mut srx) = listening(&path, options).await;
     let (s1, mut r1) = ChannelSink::new();
-    let bad = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s1);
+    let bad = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        Framing::default(),
+        1,
+        s1,
+    );
     assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
     let (s2, mut r2) = ChannelSink::new();
-    let good = connect(Endpoint::Unix(path.clone()), Framing::default(), 1, s2);
+    let good = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        Framing::default(),
+        1,
+        s2,
+    );
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
     let Event::Connected { conn: bad_conn, .. } = next(&mut srx).await else {
         panic!()
@@ -203,7 +252,7 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
 #[tokio::test]
 async fn socket_file_is_removed_on_close_and_stale_file_replaced() {
     let path = socket_path("unlink");
-    std::fs::write(&path, b"stale").expect("write stale file");
+    std::fs::write(&*path, b"stale").expect("write stale file");
     let (server, _rx) = listening(&path, ServerOptions::default()).await;
     assert!(path.exists());
     server.close();
@@ -225,7 +274,7 @@ async fn address_in_use_without_unlink_and_too_long_paths_fail_clearly() {
         unlink: false,
         ..ServerOptions::default()
     };
-    let _second = Server::listen(Endpoint::Unix(path.clone()), options, sink);
+    let _second = Server::listen(Endpoint::Unix(path.to_path_buf()), options, sink);
     match next(&mut rx).await {
         Event::ListenFailed(e) => assert_eq!(e.code(), Some("EADDRINUSE")),
         other => panic!("expected ListenFailed, got {other:?}"),
@@ -260,7 +309,7 @@ async fn retry_state_machine_counts_attempts_then_destroys() {
         max_retries: Some(2),
         stop_retrying: false,
     };
-    let (_client, mut rx) = Client::start(Endpoint::Unix(path), policy);
+    let (_client, mut rx) = Client::start(Endpoint::Unix(path.to_path_buf()), policy);
     let mut seen = Vec::new();
     loop {
         let ev = client_event(&mut rx).await;
@@ -299,7 +348,7 @@ async fn retrying_client_reaches_a_late_server_and_disconnect_flushes() {
         retry: Duration::from_millis(30),
         ..RetryPolicy::default()
     };
-    let (client, mut rx) = Client::start(Endpoint::Unix(path.clone()), policy);
+    let (client, mut rx) = Client::start(Endpoint::Unix(path.to_path_buf()), policy);
     assert!(matches!(client_event(&mut rx).await, ClientEvent::Error(_)));
     assert!(matches!(
         client_event(&mut rx).await,
