@@ -20,6 +20,7 @@ pub mod kind {
     pub const RAW: u32 = 5;
     pub const ERROR: u32 = 6;
     pub const CLOSED: u32 = 7;
+    pub const DATAGRAM: u32 = 8;
 }
 
 /// UTF-8 bytes that become a JavaScript string without an intermediate Rust `String`
@@ -67,6 +68,14 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         } => (FRAMES, conn, Some(Utf8(run)), None, u32::from(partial)),
         Event::Raw { conn, bytes, .. } => (RAW, conn, None, Some(Buffer::from(bytes.to_vec())), 0),
         Event::Error { conn, error } => (ERROR, conn, Some(error_text(&error)), None, 0),
+        // The sender's address as text, its port as the flag.
+        Event::Datagram { from, bytes, .. } => (
+            DATAGRAM,
+            0,
+            Some(Utf8(from.ip().to_string().into())),
+            Some(Buffer::from(bytes.to_vec())),
+            u32::from(from.port()),
+        ),
         Event::Closed { conn, had_error } => (CLOSED, conn, None, None, u32::from(had_error)),
     }
 }

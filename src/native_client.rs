@@ -4,13 +4,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Weak};
 
 use ipc_core::client::connect;
-use ipc_core::connection::ConnectionHandle;
-use ipc_core::transport::Endpoint;
+use ipc_core::connection::{ConnectionHandle, Framing};
+use ipc_core::transport::{ConnectOptions, Endpoint};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
-use crate::options::FramingOptions;
+use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
 use crate::runtime::RUNTIME;
 
 /// Connection id used in a client's events.
@@ -37,29 +37,73 @@ impl NativeClient {
         })
     }
 
-    /// Connects to a Unix socket path. Writes made before it connects are sent on
-    /// connect.
+    /// Connects to a Unix socket path (a named pipe on Windows). Writes made before it
+    /// connects are sent on connect.
     #[napi(catch_unwind)]
     pub fn connect_unix(&mut self, path: String, framing: Option<FramingOptions>) -> Result<()> {
-        // Invalid options release the event function, so it cannot keep the process alive.
-        let framing = framing
-            .unwrap_or_default()
-            .framing()
-            .inspect_err(|_| self.unstarted = None)?;
-        let tsfn = self.unstarted.take().ok_or_else(|| {
+        let tsfn = self.take_events()?;
+        let framing = framing.unwrap_or_default().framing()?;
+        self.start(
+            Endpoint::Unix(PathBuf::from(path)),
+            ConnectOptions::default(),
+            framing,
+            tsfn,
+        );
+        Ok(())
+    }
+
+    /// Connects over TCP (TLS when `options.tls` is given). CONNECTED is reported at TCP
+    /// connect, before any TLS handshake, as node-ipc does.
+    #[napi(catch_unwind)]
+    pub fn connect_tcp(
+        &mut self,
+        host: String,
+        port: u32,
+        options: Option<ConnectTcpOptions>,
+    ) -> Result<()> {
+        let tsfn = self.take_events()?;
+        let options = options.unwrap_or_default();
+        let framing = options
+            .framing
+            .as_ref()
+            .map(FramingOptions::framing)
+            .transpose()?
+            .unwrap_or_default();
+        let connect = options.connect_options()?;
+        let endpoint = Endpoint::Tcp {
+            host,
+            port: port_number(port)?,
+        };
+        self.start(endpoint, connect, framing, tsfn);
+        Ok(())
+    }
+
+    /// Takes the event function for a start. Any error after this releases it, so a client
+    /// that failed to start does not keep the process alive.
+    fn take_events(&mut self) -> Result<Arc<EventFn>> {
+        self.unstarted.take().ok_or_else(|| {
             Error::new(
                 Status::GenericFailure,
                 "this NativeClient was already started",
             )
-        })?;
+        })
+    }
+
+    fn start(
+        &mut self,
+        endpoint: Endpoint,
+        options: ConnectOptions,
+        framing: Framing,
+        tsfn: Arc<EventFn>,
+    ) {
         let _guard = RUNTIME.enter();
         self.handle = Some(connect(
-            Endpoint::Unix(PathBuf::from(path)),
+            endpoint,
+            options,
             framing,
             CLIENT_CONN,
             TsfnSink(tsfn),
         ));
-        Ok(())
     }
 
     /// Queues chunks for sending, in order.

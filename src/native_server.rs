@@ -9,7 +9,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
-use crate::options::ListenOptions;
+use crate::options::{port as port_number, ListenOptions, ListenTcpOptions, TlsOptions};
 use crate::runtime::RUNTIME;
 
 /// Target id meaning "every connection" in `writeBatch`.
@@ -37,39 +37,47 @@ impl NativeServer {
         })
     }
 
-    /// Listens on a Unix socket path. The outcome arrives as a LISTENING or
-    /// LISTEN_FAILED event.
+    /// Listens on a Unix socket path (a named pipe on Windows). The outcome arrives as a
+    /// LISTENING or LISTEN_FAILED event.
     #[napi(catch_unwind)]
     pub fn listen_unix(&mut self, path: String, options: Option<ListenOptions>) -> Result<()> {
+        let tsfn = self.take_events()?;
         let options = options.unwrap_or_default();
-        // Invalid options release the event function, so it cannot keep the process alive.
-        let framing = options
-            .framing
-            .unwrap_or_default()
-            .framing()
-            .inspect_err(|_| self.unstarted = None)?;
-        let tsfn = self.unstarted.take().ok_or_else(|| {
-            Error::new(
-                Status::GenericFailure,
-                "this NativeServer was already started",
-            )
-        })?;
         let opts = ServerOptions {
-            framing,
-            max_connections: options
-                .max_connections
-                .filter(|n| *n >= 0.0 && n.is_finite())
-                .map(|n| n as usize),
+            framing: options.framing.unwrap_or_default().framing()?,
+            max_connections: max_connections(options.max_connections),
             unlink: options.unlink.unwrap_or(true),
             readable_all: options.readable_all.unwrap_or(false),
             writable_all: options.writable_all.unwrap_or(false),
+            tls: None,
         };
-        let _guard = RUNTIME.enter();
-        self.server = Some(Server::listen(
-            Endpoint::Unix(PathBuf::from(path)),
-            opts,
-            TsfnSink(tsfn),
-        ));
+        self.start(Endpoint::Unix(PathBuf::from(path)), opts, tsfn);
+        Ok(())
+    }
+
+    /// Listens on a TCP host and port, with TLS when `options.tls` is given.
+    #[napi(catch_unwind)]
+    pub fn listen_tcp(
+        &mut self,
+        host: String,
+        port: u32,
+        options: Option<ListenTcpOptions>,
+    ) -> Result<()> {
+        let tsfn = self.take_events()?;
+        let options = options.unwrap_or_default();
+        let opts = ServerOptions {
+            framing: options.framing.unwrap_or_default().framing()?,
+            max_connections: max_connections(options.max_connections),
+            unlink: false,
+            readable_all: false,
+            writable_all: false,
+            tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
+        };
+        let endpoint = Endpoint::Tcp {
+            host,
+            port: port_number(port)?,
+        };
+        self.start(endpoint, opts, tsfn);
         Ok(())
     }
 
@@ -120,9 +128,31 @@ impl NativeServer {
         }
     }
 
+    /// Takes the event function for a start. Any error after this releases it, so a server
+    /// that failed to start does not keep the process alive.
+    fn take_events(&mut self) -> Result<Arc<EventFn>> {
+        self.unstarted.take().ok_or_else(|| {
+            Error::new(
+                Status::GenericFailure,
+                "this NativeServer was already started",
+            )
+        })
+    }
+
+    fn start(&mut self, endpoint: Endpoint, options: ServerOptions, tsfn: Arc<EventFn>) {
+        let _guard = RUNTIME.enter();
+        self.server = Some(Server::listen(endpoint, options, TsfnSink(tsfn)));
+    }
+
     /// Whether this server keeps the Node process alive.
     #[napi(js_name = "setRef", catch_unwind)]
     pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
         set_referenced(&env, &self.events, referenced)
     }
+}
+
+fn max_connections(value: Option<f64>) -> Option<usize> {
+    value
+        .filter(|n| *n >= 0.0 && n.is_finite())
+        .map(|n| n as usize)
 }

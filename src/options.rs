@@ -2,6 +2,9 @@
 
 use ipc_core::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
 use ipc_core::connection::Framing;
+use ipc_core::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
+use ipc_core::transport::ConnectOptions;
+use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
 /// How a connection frames its bytes (from `config.delimiter`, `config.rawBuffer`,
@@ -64,4 +67,131 @@ pub struct ListenOptions {
     pub readable_all: Option<bool>,
     /// chmod a+w on the socket file.
     pub writable_all: Option<bool>,
+}
+
+/// TLS settings, with node-ipc's files already read by JavaScript.
+#[napi(object)]
+#[derive(Default)]
+pub struct TlsOptions {
+    /// Private key, PEM.
+    pub key: Option<Buffer>,
+    /// Certificate chain, PEM.
+    pub cert: Option<Buffer>,
+    /// Trusted certificates, PEM each.
+    pub ca: Option<Vec<Buffer>>,
+    /// Server: ask clients for a certificate.
+    pub request_cert: Option<bool>,
+    /// Verify the peer (client default true; server: only with requestCert).
+    pub reject_unauthorized: Option<bool>,
+    /// Client: the name to verify and send as SNI.
+    pub servername: Option<String>,
+}
+
+impl TlsOptions {
+    fn ca(&self) -> Vec<Vec<u8>> {
+        self.ca
+            .as_ref()
+            .map(|list| list.iter().map(|b| b.to_vec()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn client(&self) -> napi::Result<TlsClient> {
+        TlsClient::new(&TlsClientOptions {
+            ca: self.ca(),
+            cert: self.cert.as_ref().map(|b| b.to_vec()),
+            key: self.key.as_ref().map(|b| b.to_vec()),
+            reject_unauthorized: self.reject_unauthorized.unwrap_or(true),
+            servername: self.servername.clone(),
+        })
+        .map_err(invalid_arg)
+    }
+
+    pub fn server(&self) -> napi::Result<TlsServer> {
+        let missing = |what: &str| {
+            napi::Error::new(
+                napi::Status::InvalidArg,
+                format!("a TLS server needs a {what}"),
+            )
+        };
+        TlsServer::new(&TlsServerOptions {
+            cert: self.cert.as_ref().ok_or_else(|| missing("cert"))?.to_vec(),
+            key: self.key.as_ref().ok_or_else(|| missing("key"))?.to_vec(),
+            ca: self.ca(),
+            request_cert: self.request_cert.unwrap_or(false),
+            reject_unauthorized: self.reject_unauthorized.unwrap_or(false),
+        })
+        .map_err(invalid_arg)
+    }
+}
+
+fn invalid_arg(e: ipc_core::error::IpcError) -> napi::Error {
+    let code = e.code().unwrap_or("ERR_TLS_CONFIG");
+    napi::Error::new(napi::Status::InvalidArg, format!("{code}: {e}"))
+}
+
+/// Options for `NativeServer.listenTcp`.
+#[napi(object)]
+#[derive(Default)]
+pub struct ListenTcpOptions {
+    /// Framing of accepted connections.
+    pub framing: Option<FramingOptions>,
+    /// `config.maxConnections` (absent or negative: no limit).
+    pub max_connections: Option<f64>,
+    /// Speak TLS.
+    pub tls: Option<TlsOptions>,
+}
+
+/// Options for `NativeClient.connectTcp` (node-ipc's `config.interface` and `config.tls`).
+#[napi(object)]
+#[derive(Default)]
+pub struct ConnectTcpOptions {
+    /// Framing.
+    pub framing: Option<FramingOptions>,
+    /// Local address to bind.
+    pub local_address: Option<String>,
+    /// Local port to bind.
+    pub local_port: Option<u32>,
+    /// 4 or 6: only use addresses of that family.
+    pub family: Option<u32>,
+    /// Speak TLS.
+    pub tls: Option<TlsOptions>,
+}
+
+impl ConnectTcpOptions {
+    pub fn connect_options(&self) -> napi::Result<ConnectOptions> {
+        let local_address = match &self.local_address {
+            Some(a) => Some(a.parse().map_err(|_| {
+                napi::Error::new(
+                    napi::Status::InvalidArg,
+                    format!("config.interface.localAddress is not an IP address: {a:?}"),
+                )
+            })?),
+            None => None,
+        };
+        let local_port = match self.local_port {
+            Some(p) => Some(u16::try_from(p).map_err(|_| {
+                napi::Error::new(
+                    napi::Status::InvalidArg,
+                    format!("config.interface.localPort is out of range: {p}"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(ConnectOptions {
+            local_address,
+            local_port,
+            family: self.family.and_then(|f| u8::try_from(f).ok()),
+            tls: self.tls.as_ref().map(TlsOptions::client).transpose()?,
+        })
+    }
+}
+
+/// A TCP/UDP port from JavaScript, checked.
+pub fn port(value: u32) -> napi::Result<u16> {
+    u16::try_from(value).map_err(|_| {
+        napi::Error::new(
+            napi::Status::InvalidArg,
+            format!("port should be >= 0 and < 65536. Received {value}."),
+        )
+    })
 }

@@ -14,14 +14,16 @@ use crate::connection::{ConnectionHandle, Framing};
 use crate::error::IpcError;
 use crate::event::{ChannelSink, ConnId, Event, EventSink};
 use crate::message::{InvalidFrame, Message};
-use crate::transport::{self, Endpoint};
+use crate::transport::{self, ConnectOptions, Endpoint};
 
 /// Starts one connection attempt to `endpoint` and returns its handle at once; bytes
 /// sent before it connects are sent on connect (and lost if it fails). Reports
 /// `Connected`, then frames, then `Closed` — or `Error` and `Closed` if the attempt
-/// fails. Events carry `conn`.
+/// fails. With TLS, `Connected` comes at TCP connect, before the handshake (node-ipc's
+/// order, spec Q25); a failed handshake then reports `Error` and `Closed`.
 pub fn connect(
     endpoint: Endpoint,
+    options: ConnectOptions,
     framing: Framing,
     conn: ConnId,
     sink: impl EventSink,
@@ -29,21 +31,33 @@ pub fn connect(
     let sink: Arc<dyn EventSink> = Arc::new(sink);
     let (handle, pending) = ConnectionHandle::pending();
     tokio::spawn(async move {
-        match transport::connect(&endpoint).await {
-            Ok(split) => {
-                if pending.is_destroyed() {
-                    // Destroyed while connecting: as with a Node socket, nothing happened.
-                    pending.abandon();
-                    sink.send(Event::Closed {
-                        conn,
-                        had_error: false,
-                    });
-                    return;
-                }
-                sink.send(Event::Connected {
+        let connected = match transport::connect(&endpoint, &options).await {
+            Ok(c) => c,
+            Err(error) => {
+                pending.abandon();
+                sink.send(Event::Error { conn, error });
+                sink.send(Event::Closed {
                     conn,
-                    peer: split.peer,
+                    had_error: true,
                 });
+                return;
+            }
+        };
+        if pending.is_destroyed() {
+            // Destroyed while connecting: as with a Node socket, nothing happened.
+            pending.abandon();
+            sink.send(Event::Closed {
+                conn,
+                had_error: false,
+            });
+            return;
+        }
+        sink.send(Event::Connected {
+            conn,
+            peer: connected.peer(),
+        });
+        match connected.finish().await {
+            Ok(split) => {
                 pending.attach(conn, split.reader, split.writer, framing, sink, || {});
             }
             Err(error) => {
@@ -128,18 +142,24 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts connecting with the default framing.
+    /// Starts connecting with the default framing and options.
     pub fn start(
         endpoint: Endpoint,
         policy: RetryPolicy,
     ) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
-        Self::start_with(endpoint, policy, Framing::default())
+        Self::start_with(
+            endpoint,
+            policy,
+            ConnectOptions::default(),
+            Framing::default(),
+        )
     }
 
-    /// Starts connecting with the given framing.
+    /// Starts connecting with the given connect options (TLS, local address) and framing.
     pub fn start_with(
         endpoint: Endpoint,
         policy: RetryPolicy,
+        options: ConnectOptions,
         framing: Framing,
     ) -> (Client, mpsc::UnboundedReceiver<ClientEvent>) {
         let (commands, command_rx) = mpsc::unbounded_channel();
@@ -148,7 +168,9 @@ impl Client {
             Framing::Delimited { delimiter, .. } => delimiter.clone(),
             Framing::Raw => Vec::new(),
         };
-        let task = tokio::spawn(run_client(endpoint, policy, framing, command_rx, events_tx));
+        let task = tokio::spawn(run_client(
+            endpoint, policy, options, framing, command_rx, events_tx,
+        ));
         (
             Client {
                 commands,
@@ -184,6 +206,7 @@ impl Client {
 async fn run_client(
     endpoint: Endpoint,
     policy: RetryPolicy,
+    options: ConnectOptions,
     framing: Framing,
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<ClientEvent>,
@@ -199,7 +222,7 @@ async fn run_client(
     let mut explicitly_disconnected = false;
     loop {
         let (sink, mut conn_events) = ChannelSink::new();
-        let handle = connect(endpoint.clone(), framing.clone(), 1, sink);
+        let handle = connect(endpoint.clone(), options.clone(), framing.clone(), 1, sink);
         // Run this attempt until it closes.
         loop {
             tokio::select! {
@@ -235,7 +258,7 @@ async fn run_client(
                     Some(Event::Error { error, .. }) | Some(Event::ListenFailed(error)) => {
                         publish(ClientEvent::Error(error));
                     }
-                    Some(Event::Listening) => {}
+                    Some(Event::Listening) | Some(Event::Datagram { .. }) => {}
                 },
             }
         }

@@ -25,6 +25,18 @@ pub enum IpcError {
     },
     /// A bug in ipc-core (a task panicked); the connection involved is closed.
     Internal(String),
+    /// A TLS configuration or handshake failure, with Node's error code.
+    Tls {
+        /// Node's code for it (`CERT_HAS_EXPIRED`, `ERR_TLS_CERT_ALTNAME_INVALID`, ...).
+        code: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+    /// A host name that does not resolve (Node's `getaddrinfo ENOTFOUND host`).
+    NotFound {
+        /// The host name.
+        host: String,
+    },
     /// A Unix socket path longer than the platform allows.
     PathTooLong {
         /// The path given.
@@ -51,6 +63,8 @@ impl IpcError {
             IpcError::MessageTooLarge { .. } => Some("EMSGSIZE"),
             IpcError::PathTooLong { .. } => Some("ENAMETOOLONG"),
             IpcError::Internal(_) => None,
+            IpcError::Tls { code, .. } => Some(code),
+            IpcError::NotFound { .. } => Some("ENOTFOUND"),
         }
     }
 
@@ -66,6 +80,7 @@ impl IpcError {
     pub fn syscall(&self) -> Option<&'static str> {
         match self {
             IpcError::Io { syscall, .. } => Some(syscall),
+            IpcError::NotFound { .. } => Some("getaddrinfo"),
             _ => None,
         }
     }
@@ -88,6 +103,8 @@ impl fmt::Display for IpcError {
                 "message of at least {size} bytes exceeds maxMessageSize ({limit} bytes); connection closed"
             ),
             IpcError::Internal(what) => write!(f, "internal error: {what}"),
+            IpcError::Tls { message, .. } => f.write_str(message),
+            IpcError::NotFound { host } => write!(f, "getaddrinfo ENOTFOUND {host}"),
             IpcError::PathTooLong { path, limit } => write!(
                 f,
                 "socket path is {} bytes, longer than the {limit} bytes this platform allows: {path}",

@@ -45,6 +45,15 @@ pub enum Event {
         /// Returned to the connection's flow control when the event is dropped.
         credit: Credit,
     },
+    /// A UDP datagram arrived (UDP endpoints only).
+    Datagram {
+        /// The sender.
+        from: std::net::SocketAddr,
+        /// The payload.
+        bytes: Bytes,
+        /// Returned to the endpoint's flow control when the event is dropped.
+        credit: Credit,
+    },
     /// An error on a connection (or, with `conn == 0`, on the listener while accepting).
     Error {
         /// The connection.

@@ -22,5 +22,9 @@ pub mod error;
 pub mod event;
 pub mod flow;
 pub mod message;
+#[cfg(windows)]
+mod pipe;
 pub mod server;
+pub mod tls;
 pub mod transport;
+pub mod udp;

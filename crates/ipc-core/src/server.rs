@@ -10,7 +10,8 @@ use tokio::sync::Notify;
 use crate::connection::{ConnectionHandle, Framing};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
-use crate::transport::Endpoint;
+use crate::tls::TlsServer;
+use crate::transport::{resolve, Endpoint, Split};
 
 /// How a server listens and treats its connections.
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub struct ServerOptions {
     pub readable_all: bool,
     /// Make the Unix socket writable by everyone (`writableAll`).
     pub writable_all: bool,
+    /// Speak TLS on accepted TCP connections (node-ipc's `config.tls` on `serveNet`).
+    pub tls: Option<TlsServer>,
 }
 
 impl Default for ServerOptions {
@@ -37,6 +40,7 @@ impl Default for ServerOptions {
             unlink: true,
             readable_all: false,
             writable_all: false,
+            tls: None,
         }
     }
 }
@@ -157,54 +161,89 @@ async fn accept_loop(
         }
     };
     sink.send(Event::Listening);
+    let options = Arc::new(options);
     loop {
         let accepted = tokio::select! {
             biased;
             _ = shared.stop.notified() => break,
             a = listener.accept() => a,
         };
-        let split = match accepted {
-            Ok(s) => s,
+        match accepted {
+            Ok(Accepted::Ready(split)) => admit(&shared, &sink, &options, split),
+            Ok(Accepted::Tls(stream, peer)) => {
+                let Some(tls) = options.tls.clone() else {
+                    continue;
+                };
+                let (shared, sink, options) =
+                    (Arc::clone(&shared), Arc::clone(&sink), Arc::clone(&options));
+                // The handshake runs beside the accept loop; a client that fails it is
+                // dropped without an event (node-ipc does not listen to tlsClientError).
+                tokio::spawn(async move {
+                    let acceptor = tokio_rustls::TlsAcceptor::from(tls.config);
+                    let handshake = acceptor.accept(stream);
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await
+                    {
+                        admit(
+                            &shared,
+                            &sink,
+                            &options,
+                            Split::new(stream, Some(peer.to_string())),
+                        );
+                    }
+                });
+            }
             Err(error) => {
                 // Out of descriptors and the like: report, back off, keep serving.
                 sink.send(Event::Error { conn: 0, error });
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                continue;
             }
-        };
-        let (handle, pending) = ConnectionHandle::pending();
-        let conn = {
-            let mut conns = shared.conns();
-            if options
-                .max_connections
-                .is_some_and(|max| conns.len() >= max)
-            {
-                // As Node does: the extra connection is accepted and closed at once.
-                continue;
-            }
-            let conn = shared.next_id.fetch_add(1, Ordering::Relaxed);
-            conns.insert(conn, handle);
-            conn
-        };
-        sink.send(Event::Connected {
-            conn,
-            peer: split.peer,
-        });
-        let weak = Arc::downgrade(&shared);
-        pending.attach(
-            conn,
-            split.reader,
-            split.writer,
-            options.framing.clone(),
-            Arc::clone(&sink),
-            move || {
-                if let Some(shared) = weak.upgrade() {
-                    shared.conns().remove(&conn);
-                }
-            },
-        );
+        }
     }
     listener.close();
+}
+
+/// How long an accepted TLS connection may take to complete its handshake.
+const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Registers an accepted connection (or closes it when over `max_connections`, as Node
+/// does) and starts its tasks.
+fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOptions, split: Split) {
+    let (handle, pending) = ConnectionHandle::pending();
+    let conn = {
+        let mut conns = shared.conns();
+        if options
+            .max_connections
+            .is_some_and(|max| conns.len() >= max)
+        {
+            return;
+        }
+        let conn = shared.next_id.fetch_add(1, Ordering::Relaxed);
+        conns.insert(conn, handle);
+        conn
+    };
+    sink.send(Event::Connected {
+        conn,
+        peer: split.peer,
+    });
+    let weak = Arc::downgrade(shared);
+    pending.attach(
+        conn,
+        split.reader,
+        split.writer,
+        options.framing.clone(),
+        Arc::clone(sink),
+        move || {
+            if let Some(shared) = weak.upgrade() {
+                shared.conns().remove(&conn);
+            }
+        },
+    );
+}
+
+enum Accepted {
+    Ready(Split),
+    Tls(tokio::net::TcpStream, std::net::SocketAddr),
 }
 
 /// A bound listener of any transport.
@@ -215,23 +254,37 @@ enum Listener {
         path: std::path::PathBuf,
         identity: Option<(u64, u64)>,
     },
+    #[cfg(windows)]
+    Pipe(crate::pipe::PipeListener),
+    Tcp {
+        listener: tokio::net::TcpListener,
+        tls: bool,
+    },
 }
 
 impl Listener {
     async fn bind(endpoint: &Endpoint, options: &ServerOptions) -> Result<Listener, IpcError> {
         match endpoint {
             #[cfg(unix)]
-            Endpoint::Unix(path) => bind_unix(path, options).await,
-            #[cfg(not(unix))]
-            Endpoint::Unix(_) => Err(IpcError::io(
-                "listen",
-                endpoint.display(),
-                std::io::Error::new(std::io::ErrorKind::Unsupported, "no Unix sockets here"),
-            )),
+            Endpoint::Unix(path) => bind_unix(path, options),
+            #[cfg(windows)]
+            Endpoint::Unix(path) => crate::pipe::PipeListener::bind(path)
+                .map(Listener::Pipe)
+                .map_err(|e| IpcError::io("listen", endpoint.display(), e)),
+            Endpoint::Tcp { host, port } => {
+                let addr = resolve(host, *port, None).await?[0];
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| IpcError::io("listen", endpoint.display(), e))?;
+                Ok(Listener::Tcp {
+                    listener,
+                    tls: options.tls.is_some(),
+                })
+            }
         }
     }
 
-    async fn accept(&self) -> Result<crate::transport::Split, IpcError> {
+    async fn accept(&self) -> Result<Accepted, IpcError> {
         match self {
             #[cfg(unix)]
             Listener::Unix { listener, .. } => {
@@ -240,11 +293,29 @@ impl Listener {
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
                 let (r, w) = stream.into_split();
-                Ok(crate::transport::Split {
+                Ok(Accepted::Ready(Split {
                     reader: Box::new(r),
                     writer: Box::new(w),
                     peer: None,
-                })
+                }))
+            }
+            #[cfg(windows)]
+            Listener::Pipe(pipe) => pipe
+                .accept()
+                .await
+                .map(Accepted::Ready)
+                .map_err(|e| IpcError::io("accept", "", e)),
+            Listener::Tcp { listener, tls } => {
+                let (stream, peer) = listener
+                    .accept()
+                    .await
+                    .map_err(|e| IpcError::io("accept", "", e))?;
+                if *tls {
+                    let _ = stream.set_nodelay(true);
+                    Ok(Accepted::Tls(stream, peer))
+                } else {
+                    Ok(Accepted::Ready(Split::tcp(stream, peer)))
+                }
             }
         }
     }
@@ -263,12 +334,15 @@ impl Listener {
                     let _ = std::fs::remove_file(&path);
                 }
             }
+            #[cfg(windows)]
+            Listener::Pipe(pipe) => drop(pipe),
+            Listener::Tcp { listener, .. } => drop(listener),
         }
     }
 }
 
 #[cfg(unix)]
-async fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener, IpcError> {
+fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener, IpcError> {
     use std::os::unix::fs::PermissionsExt;
     let address = path.to_string_lossy().into_owned();
     crate::transport::check_unix_path(path)?;

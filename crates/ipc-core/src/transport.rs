@@ -1,26 +1,52 @@
-//! Where a server listens and a client connects.
+//! Where a server listens and a client connects: Unix sockets (named pipes on Windows)
+//! and TCP, optionally with TLS on top.
 
 use std::io;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
 
 use crate::error::IpcError;
+use crate::tls::{handshake_error, TlsClient};
 
-/// A socket address node-ipc can use.
+/// A socket address node-ipc can use for a stream connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
-    /// A Unix domain socket path (`ipc.serve` / `ipc.connectTo`).
+    /// A Unix domain socket path (`ipc.serve` / `ipc.connectTo`); on Windows, a named
+    /// pipe name (`\\.\pipe\...`).
     Unix(PathBuf),
+    /// A TCP host and port (`ipc.serveNet` / `ipc.connectToNet`).
+    Tcp {
+        /// Host name or IP address.
+        host: String,
+        /// Port.
+        port: u16,
+    },
 }
 
 impl Endpoint {
-    /// The address as node-ipc prints it.
+    /// The address as Node prints it in errors (`/tmp/app.world`, `127.0.0.1:8000`).
     pub fn display(&self) -> String {
         match self {
             Endpoint::Unix(p) => p.to_string_lossy().into_owned(),
+            Endpoint::Tcp { host, port } => format!("{host}:{port}"),
         }
     }
+}
+
+/// How a TCP client connects (node-ipc's `config.interface` and `config.tls`).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    /// Local address to bind before connecting (`localAddress`).
+    pub local_address: Option<IpAddr>,
+    /// Local port to bind before connecting (`localPort`).
+    pub local_port: Option<u16>,
+    /// Only use addresses of this IP family (4 or 6).
+    pub family: Option<u8>,
+    /// Speak TLS after connecting.
+    pub tls: Option<TlsClient>,
 }
 
 /// The longest Unix socket path (in bytes) the platform accepts: `sun_path` less its
@@ -35,7 +61,7 @@ pub const MAX_UNIX_PATH: usize = 103;
 /// Rejects paths the kernel would refuse or silently truncate.
 pub fn check_unix_path(path: &Path) -> Result<(), IpcError> {
     let len = path.as_os_str().len();
-    if len > MAX_UNIX_PATH {
+    if cfg!(unix) && len > MAX_UNIX_PATH {
         return Err(IpcError::PathTooLong {
             path: path.to_string_lossy().into_owned(),
             limit: MAX_UNIX_PATH,
@@ -57,34 +83,184 @@ pub struct Split {
     pub reader: Box<dyn AsyncRead + Send + Unpin>,
     /// The writing half.
     pub writer: Box<dyn AsyncWrite + Send + Unpin>,
-    /// The peer address, when the transport has one.
+    /// The peer address (`ip:port`, IPv6 in brackets), when the transport has one.
     pub peer: Option<String>,
 }
 
-/// Connects to `endpoint`.
-pub async fn connect(endpoint: &Endpoint) -> Result<Split, IpcError> {
+impl Split {
+    pub(crate) fn new<S>(stream: S, peer: Option<String>) -> Split
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (r, w) = tokio::io::split(stream);
+        Split {
+            reader: Box::new(r),
+            writer: Box::new(w),
+            peer,
+        }
+    }
+
+    pub(crate) fn tcp(stream: TcpStream, peer: SocketAddr) -> Split {
+        let _ = stream.set_nodelay(true);
+        let (r, w) = stream.into_split();
+        Split {
+            reader: Box::new(r),
+            writer: Box::new(w),
+            peer: Some(peer.to_string()),
+        }
+    }
+}
+
+/// A stream connection before any TLS handshake.
+pub(crate) enum Connected {
+    Ready(Split),
+    /// TCP connected; TLS still to negotiate.
+    NeedsTls {
+        stream: TcpStream,
+        peer: SocketAddr,
+        tls: TlsClient,
+        host: String,
+    },
+}
+
+impl Connected {
+    pub(crate) fn peer(&self) -> Option<String> {
+        match self {
+            Connected::Ready(s) => s.peer.clone(),
+            Connected::NeedsTls { peer, .. } => Some(peer.to_string()),
+        }
+    }
+
+    /// Completes the TLS handshake, if one is needed.
+    pub(crate) async fn finish(self) -> Result<Split, IpcError> {
+        match self {
+            Connected::Ready(split) => Ok(split),
+            Connected::NeedsTls {
+                stream,
+                peer,
+                tls,
+                host,
+            } => {
+                let _ = stream.set_nodelay(true);
+                let name = tls.server_name(&host)?;
+                let connector = tokio_rustls::TlsConnector::from(tls.config.clone());
+                let stream = connector
+                    .connect(name, stream)
+                    .await
+                    .map_err(|e| handshake_error(&e))?;
+                Ok(Split::new(stream, Some(peer.to_string())))
+            }
+        }
+    }
+}
+
+/// Resolves `host:port`, keeping addresses of `family` (4 or 6) when given.
+pub async fn resolve(
+    host: &str,
+    port: u16,
+    family: Option<u8>,
+) -> Result<Vec<SocketAddr>, IpcError> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = match bare.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((bare, port))
+            .await
+            .map_err(|_| IpcError::NotFound {
+                host: host.to_owned(),
+            })?
+            .collect(),
+    };
+    let wanted: Vec<SocketAddr> = addrs
+        .into_iter()
+        .filter(|a| match family {
+            Some(4) => a.is_ipv4(),
+            Some(6) => a.is_ipv6(),
+            _ => true,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Err(IpcError::NotFound {
+            host: host.to_owned(),
+        });
+    }
+    Ok(wanted)
+}
+
+/// Connects to `endpoint` (TLS, if configured, is left to [`Connected::finish`]).
+pub(crate) async fn connect(
+    endpoint: &Endpoint,
+    options: &ConnectOptions,
+) -> Result<Connected, IpcError> {
     match endpoint {
-        #[cfg(unix)]
-        Endpoint::Unix(path) => {
-            check_unix_path(path)?;
-            let stream = tokio::net::UnixStream::connect(path)
-                .await
-                .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
-            let (r, w) = stream.into_split();
-            Ok(Split {
-                reader: Box::new(r),
-                writer: Box::new(w),
-                peer: None,
+        Endpoint::Unix(path) => connect_local(path, endpoint).await.map(Connected::Ready),
+        Endpoint::Tcp { host, port } => {
+            let (stream, peer) = connect_tcp(host, *port, options).await?;
+            Ok(match &options.tls {
+                None => Connected::Ready(Split::tcp(stream, peer)),
+                Some(tls) => Connected::NeedsTls {
+                    stream,
+                    peer,
+                    tls: tls.clone(),
+                    host: host.clone(),
+                },
             })
         }
-        #[cfg(not(unix))]
-        Endpoint::Unix(_) => Err(IpcError::io(
-            "connect",
-            endpoint.display(),
-            io::Error::new(
-                io::ErrorKind::Unsupported,
-                "Unix sockets need a Unix system",
-            ),
-        )),
     }
+}
+
+async fn connect_tcp(
+    host: &str,
+    port: u16,
+    options: &ConnectOptions,
+) -> Result<(TcpStream, SocketAddr), IpcError> {
+    let addrs = resolve(host, port, options.family).await?;
+    let mut last = None;
+    for addr in addrs {
+        match connect_addr(addr, options).await {
+            Ok(stream) => return Ok((stream, addr)),
+            Err(e) => last = Some(IpcError::io("connect", addr.to_string(), e)),
+        }
+    }
+    Err(last.unwrap_or(IpcError::NotFound {
+        host: host.to_owned(),
+    }))
+}
+
+async fn connect_addr(addr: SocketAddr, options: &ConnectOptions) -> io::Result<TcpStream> {
+    if options.local_address.is_none() && options.local_port.is_none() {
+        return TcpStream::connect(addr).await;
+    }
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    let local_ip = options.local_address.unwrap_or(if addr.is_ipv4() {
+        IpAddr::from([0, 0, 0, 0])
+    } else {
+        IpAddr::from([0u16; 8])
+    });
+    socket.bind(SocketAddr::new(local_ip, options.local_port.unwrap_or(0)))?;
+    socket.connect(addr).await
+}
+
+#[cfg(unix)]
+async fn connect_local(path: &Path, endpoint: &Endpoint) -> Result<Split, IpcError> {
+    check_unix_path(path)?;
+    let stream = tokio::net::UnixStream::connect(path)
+        .await
+        .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
+    let (r, w) = stream.into_split();
+    Ok(Split {
+        reader: Box::new(r),
+        writer: Box::new(w),
+        peer: None,
+    })
+}
+
+#[cfg(windows)]
+async fn connect_local(path: &Path, endpoint: &Endpoint) -> Result<Split, IpcError> {
+    crate::pipe::connect(path)
+        .await
+        .map_err(|e| IpcError::io("connect", endpoint.display(), e))
 }

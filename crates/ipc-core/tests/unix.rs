@@ -10,7 +10,7 @@ use ipc_core::connection::Framing;
 use ipc_core::event::{ChannelSink, ConnId, Event};
 use ipc_core::message::Message;
 use ipc_core::server::{Server, ServerOptions};
-use ipc_core::transport::Endpoint;
+use ipc_core::transport::{ConnectOptions, Endpoint};
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
@@ -82,6 +82,7 @@ async fn echo_round_trip_and_ordered_pipeline() {
     let (csink, mut crx) = ChannelSink::new();
     let client = connect(
         Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
         Framing::default(),
         1,
         csink,
@@ -135,6 +136,7 @@ async fn broadcast_reaches_every_client_once() {
         let (sink, mut rx) = ChannelSink::new();
         let h = connect(
             Endpoint::Unix(path.to_path_buf()),
+            ConnectOptions::default(),
             Framing::default(),
             1,
             sink,
@@ -167,6 +169,7 @@ async fn max_connections_closes_extra_connections() {
     let (s1, mut r1) = ChannelSink::new();
     let _c1 = connect(
         Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
         Framing::default(),
         1,
         s1,
@@ -176,6 +179,7 @@ async fn max_connections_closes_extra_connections() {
     let (s2, mut r2) = ChannelSink::new();
     let _c2 = connect(
         Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
         Framing::default(),
         1,
         s2,
@@ -210,6 +214,7 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
     let (s1, mut r1) = ChannelSink::new();
     let bad = connect(
         Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
         Framing::default(),
         1,
         s1,
@@ -218,6 +223,7 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
     let (s2, mut r2) = ChannelSink::new();
     let good = connect(
         Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
         Framing::default(),
         1,
         s2,

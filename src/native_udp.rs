@@ -1,0 +1,81 @@
+//! `NativeUdp`: a bound UDP socket (node-ipc's UDP "server", which every UDP peer is).
+
+use std::sync::{Arc, Weak};
+
+use ipc_core::udp::{UdpEndpoint, UdpFamily};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::options::port as port_number;
+use crate::runtime::RUNTIME;
+
+/// A UDP socket: `bind` starts it; events arrive at the constructor's callback as
+/// `(kind, 0, text, bytes, flag)`; a DATAGRAM carries the sender's address as text and
+/// its port as the flag.
+#[napi]
+pub struct NativeUdp {
+    unstarted: Option<Arc<EventFn>>,
+    events: Weak<EventFn>,
+    endpoint: Option<UdpEndpoint>,
+}
+
+#[napi]
+impl NativeUdp {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
+        let tsfn = event_function(&on_event)?;
+        Ok(NativeUdp {
+            events: Arc::downgrade(&tsfn),
+            unstarted: Some(tsfn),
+            endpoint: None,
+        })
+    }
+
+    /// Binds `host:port` as a `udp4` (family 4) or `udp6` (family 6) socket.
+    #[napi(catch_unwind)]
+    pub fn bind(&mut self, host: String, port: u32, family: u32) -> Result<()> {
+        let tsfn = self.unstarted.take().ok_or_else(|| {
+            Error::new(Status::GenericFailure, "this NativeUdp was already bound")
+        })?;
+        let family = match family {
+            4 => UdpFamily::V4,
+            6 => UdpFamily::V6,
+            other => {
+                return Err(Error::new(
+                    Status::InvalidArg,
+                    format!("UDP family must be 4 or 6, got {other}"),
+                ))
+            }
+        };
+        let port = port_number(port)?;
+        let _guard = RUNTIME.enter();
+        self.endpoint = Some(UdpEndpoint::bind(host, port, family, TsfnSink(tsfn)));
+        Ok(())
+    }
+
+    /// Sends one datagram to `host:port`; a failure arrives as an ERROR event.
+    #[napi(catch_unwind)]
+    pub fn send(&self, host: String, port: u32, data: Either<String, Buffer>) -> Result<()> {
+        let port = port_number(port)?;
+        if let Some(endpoint) = &self.endpoint {
+            endpoint.send_to(host, port, chunk_bytes(data));
+        }
+        Ok(())
+    }
+
+    /// Closes the socket; CLOSED follows.
+    #[napi(catch_unwind)]
+    pub fn close(&mut self) {
+        self.unstarted = None;
+        if let Some(endpoint) = &self.endpoint {
+            endpoint.close();
+        }
+    }
+
+    /// Whether this socket keeps the Node process alive.
+    #[napi(js_name = "setRef", catch_unwind)]
+    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
+        set_referenced(&env, &self.events, referenced)
+    }
+}
