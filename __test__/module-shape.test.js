@@ -78,8 +78,3 @@ test('§3.2 connectTo without id logs and does nothing; §3.5 serve builds a ser
   assert.equal(inst.server.server, false);
   assert.deepEqual(inst.server.sockets, []);
 });
-
-test('network transports are not in this version and say so', () => {
-  assert.throws(() => ipc.serveNet(), { code: 'ERR_NOT_IMPLEMENTED' });
-  assert.throws(() => ipc.connectToNet('x'), { code: 'ERR_NOT_IMPLEMENTED' });
-});

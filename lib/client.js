@@ -7,7 +7,9 @@ const { NativeClient, EVENT } = require('./native');
 const { SocketFacade } = require('./socket-facade');
 const { SendQueue } = require('./send-queue');
 const { WriteBatch } = require('./write-batch');
-const { systemError } = require('./system-error');
+const { systemError, nativeThrowToError } = require('./system-error');
+const { localSocketPath } = require('./pipe-path');
+const { clientTls } = require('./tls-options');
 const { publishFrames, RawDecoder } = require('./receive');
 
 /** Hidden per-client state (not an own enumerable key, so the shape matches node-ipc). */
@@ -62,16 +64,75 @@ function connect() {
     client.log('\n\n######\nerror: ', client.id, ' client has not specified socket path it wishes to connect to.');
     return;
   }
-  if (typeof client.path !== 'string') {
-    const err = new TypeError(`The "path" argument must be of type string. Received ${typeof client.path}`);
-    err.code = 'ERR_INVALID_ARG_TYPE';
-    throw err;
+  const framing = {
+    delimiter: client[STATE].delimiter,
+    raw: Boolean(config.rawBuffer),
+    maxMessageSize: config.maxMessageSize,
+  };
+  if (!client.port) {
+    if (typeof client.path !== 'string') {
+      const err = new TypeError(`The "path" argument must be of type string. Received ${typeof client.path}`);
+      err.code = 'ERR_INVALID_ARG_TYPE';
+      throw err;
+    }
+    client.log('Connecting client on Unix Socket :', client.path);
+    const path = localSocketPath(client.path);
+    const attempt = startAttempt(client, path);
+    attempt.run(() => attempt.native.connectUnix(path, framing));
+    return;
   }
-  client.log('Connecting client on Unix Socket :', client.path);
-  const path = client.path;
-  const raw = Boolean(config.rawBuffer);
-  const rawDecoder = raw ? new RawDecoder(config.encoding) : null;
+  const host = client.path;
+  const port = client.port;
+  const options = { host, port, ...interfaceOptions(config) };
+  const attempt = startAttempt(client, `${host}:${port}`);
+  if (!config.tls) {
+    client.log('Connecting client via TCP to', options);
+  } else {
+    client.log('Connecting client via TLS to', host, port, config.tls);
+  }
+  attempt.run(() => {
+    const tcp = {
+      framing,
+      localAddress: options.localAddress || undefined,
+      localPort: options.localPort || undefined,
+      family: options.family || undefined,
+      tls: config.tls ? clientTls(config.tls, options) : undefined,
+    };
+    if (typeof options.lookup !== 'function') {
+      attempt.native.connectTcp(String(host), Number(port), tcp);
+      return;
+    }
+    // A user lookup function (config.interface.lookup) resolves the host in JavaScript.
+    options.lookup(host, { family: options.family || 0, hints: options.hints || 0 }, (err, address) => {
+      if (err) {
+        attempt.fail(err);
+        return;
+      }
+      if (tcp.tls && !tcp.tls.servername) tcp.tls.servername = host;
+      attempt.run(() => attempt.native.connectTcp(String(address), Number(port), tcp));
+    });
+  });
+}
+
+/** Truthy `config.interface` fields (or the documented `interfaces`, Q2). */
+function interfaceOptions(config) {
+  const source = config.interface || config.interfaces || {};
+  const out = {};
+  for (const key of ['localAddress', 'localPort', 'family', 'hints', 'lookup']) {
+    if (source[key]) out[key] = source[key];
+  }
+  return out;
+}
+
+/**
+ * One attempt: a NativeClient, its socket facade (as `client.socket`, synchronously, as
+ * node-ipc sets it), and the wiring of its events into the client.
+ */
+function startAttempt(client, address) {
+  const config = client.config;
+  const rawDecoder = config.rawBuffer ? new RawDecoder(config.encoding) : null;
   let socket = null;
+  let finished = false;
   const native = new NativeClient((kind, conn, text, bytes, flag) => {
     switch (kind) {
       case EVENT.FRAMES:
@@ -83,18 +144,16 @@ function connect() {
         if (config.sync) client.queue.next();
         break;
       case EVENT.CONNECTED:
-        socket._markConnected();
+        socket._markConnected(text);
         client.publish('connect');
         client.retriesRemaining = config.maxRetries;
         client.log('retrying reset');
         break;
-      case EVENT.ERROR: {
-        const err = systemError(text, path);
-        client.log('\n\n######\nerror: ', err);
-        client.publish('error', err);
+      case EVENT.ERROR:
+        reportError(client, systemError(text, address));
         break;
-      }
       case EVENT.CLOSED:
+        finished = true;
         socket._markClosed(flag === 1);
         connectionClosed(client);
         break;
@@ -111,11 +170,33 @@ function connect() {
   }, CONN, { connecting: true });
   socket.setEncoding(config.encoding);
   client.socket = socket;
-  native.connectUnix(path, {
-    delimiter: client[STATE].delimiter,
-    raw,
-    maxMessageSize: config.maxMessageSize,
-  });
+  const attempt = {
+    native,
+    /** Runs a step that may throw (bad TLS files, bad options): a throw fails the attempt. */
+    run(step) {
+      try {
+        step();
+      } catch (err) {
+        attempt.fail(err);
+      }
+    },
+    /** Fails the attempt asynchronously: error, then the close handling (retry or destroy). */
+    fail(err) {
+      process.nextTick(() => {
+        if (finished) return;
+        finished = true;
+        reportError(client, nativeThrowToError(err));
+        socket._markClosed(true);
+        connectionClosed(client);
+      });
+    },
+  };
+  return attempt;
+}
+
+function reportError(client, err) {
+  client.log('\n\n######\nerror: ', err);
+  client.publish('error', err);
 }
 
 function receiveFrames(client, run, partial) {

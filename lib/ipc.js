@@ -74,9 +74,44 @@ function reuseExisting(ipc, id, callback) {
   return false;
 }
 
-/** ipc.connectToNet(id, [host], [port], [callback]) — TCP/TLS (spec §3.3). */
-function connectToNet() {
-  throw notYet('connectToNet (TCP/TLS)');
+/** ipc.connectToNet(id, [host], [port], [callback]) — TCP/TLS client (spec §3.3). */
+function connectToNet(id, host, port, callback) {
+  if (!id) {
+    this.log('Service id required', 'Requested service connection without specifying service id. Aborting connection attempt');
+    return;
+  }
+  if (typeof host === 'number') {
+    callback = port;
+    port = host;
+    host = false;
+  }
+  if (typeof host === 'function') {
+    callback = host;
+    host = false;
+    port = false;
+  }
+  if (!host) {
+    this.log('Server host not specified, so defaulting to', 'ipc.config.networkHost', this.config.networkHost);
+    host = this.config.networkHost;
+  }
+  if (typeof port === 'function') {
+    callback = port;
+    port = false;
+  }
+  if (!port) {
+    this.log('Server port not specified, so defaulting to', 'ipc.config.networkPort', this.config.networkPort);
+    port = this.config.networkPort;
+  }
+  // A UDP type in fourth position threw a ReferenceError in 9.x; it is ignored (Q22).
+  if (typeof callback !== 'function') callback = noop;
+  if (reuseExisting(this, id, callback)) return;
+  const client = new Client(this.config, this.log);
+  client.id = id;
+  client.path = host;
+  client.port = port;
+  this.of[id] = client;
+  client.connect();
+  callback(this);
 }
 
 /** ipc.disconnect(id) — spec §3.4. */
@@ -103,15 +138,57 @@ function serve(path, callback) {
   this.server.on('start', callback);
 }
 
-/** ipc.serveNet([host], [port], [UDPType], [callback]) — TCP/TLS/UDP (spec §3.6). */
-function serveNet() {
-  throw notYet('serveNet (TCP/TLS/UDP)');
-}
-
-function notYet(what) {
-  const err = new Error(`node-ipc-native: ${what} is not available in this version; Unix sockets are (connectTo/serve).`);
-  err.code = 'ERR_NOT_IMPLEMENTED';
-  return err;
+/** ipc.serveNet([host], [port], [UDPType], [callback]) — TCP, TLS or UDP server (spec §3.6). */
+function serveNet(host, port, UDPType, callback) {
+  if (typeof host === 'number') {
+    callback = UDPType;
+    UDPType = port;
+    port = host;
+    host = false;
+  }
+  if (typeof host === 'function') {
+    callback = host;
+    UDPType = false;
+    host = false;
+    port = false;
+  }
+  if (!host) {
+    this.log('Server host not specified, so defaulting to', 'ipc.config.networkHost', this.config.networkHost);
+    host = this.config.networkHost;
+  }
+  const lower = String(host).toLowerCase();
+  if (lower === 'udp4' || lower === 'udp6') {
+    callback = port;
+    UDPType = lower;
+    port = false;
+    host = this.config.networkHost;
+  }
+  if (typeof port === 'string') {
+    callback = UDPType;
+    UDPType = port;
+    port = false;
+  }
+  if (typeof port === 'function') {
+    callback = port;
+    UDPType = false;
+    port = false;
+  }
+  if (!port) {
+    this.log('Server port not specified, so defaulting to', 'ipc.config.networkPort', this.config.networkPort);
+    port = this.config.networkPort;
+  }
+  if (typeof UDPType === 'function') {
+    callback = UDPType;
+    UDPType = false;
+  }
+  if (!callback) callback = noop;
+  this.server = new Server(host, this.config, this.log, port);
+  if (UDPType) {
+    // Only the exact strings select UDP; anything else is a harmless extra property.
+    this.server[UDPType] = true;
+    if (UDPType === 'udp4' && host === '::1') this.server.path = '127.0.0.1';
+  }
+  this.server.on('start', callback);
 }
 
 module.exports = { IPC, IPCModule };

@@ -5,22 +5,28 @@
 const { EventEmitter } = require('events');
 
 class ListenerFacade extends EventEmitter {
-  constructor(native, path, owner) {
+  /**
+   * @param {object} native  the NativeServer
+   * @param {string|{address: string, family: string, port: number}} address  what
+   *   address() returns while listening (a path for local sockets, as net.Server does)
+   * @param {object} owner  the Server
+   */
+  constructor(native, address, owner) {
     super();
     Object.defineProperty(this, '_native', { value: native });
     Object.defineProperty(this, '_owner', { value: owner });
     this.listening = false;
     this.maxConnections = undefined;
-    this._path = path;
+    this._address = address;
     this._closed = false;
     this._finished = false;
     this._closeCallbacks = [];
     native.setRef(true);
   }
 
-  /** The Unix socket path, as net.Server#address() returns for a pipe server. */
+  /** The socket path (local sockets) or {address, family, port} (TCP), as net.Server. */
   address() {
-    return this.listening ? this._path : null;
+    return this.listening ? this._address : null;
   }
 
   /**

@@ -12,10 +12,12 @@ const EVENT = Object.freeze({
   RAW: 5,
   ERROR: 6,
   CLOSED: 7,
+  DATAGRAM: 8,
 });
 
 module.exports = {
   NativeServer: binding.NativeServer,
   NativeClient: binding.NativeClient,
+  NativeUdp: binding.NativeUdp,
   EVENT,
 };

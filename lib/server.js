@@ -4,11 +4,14 @@
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
 const { NativeServer, EVENT } = require('./native');
-const { SocketFacade } = require('./socket-facade');
+const { SocketFacade, parsePeer } = require('./socket-facade');
 const { WriteBatch } = require('./write-batch');
 const { systemError } = require('./system-error');
 const { publishFrames, RawDecoder } = require('./receive');
 const { ListenerFacade } = require('./listener-facade');
+const { localSocketPath } = require('./pipe-path');
+const { serverTls } = require('./tls-options');
+const { startUdp, udpEmit } = require('./udp-server');
 
 const STATE = Symbol('node-ipc-native server state');
 
@@ -54,8 +57,25 @@ class Server {
     }
     const config = this.config;
     this.log('starting server on ', this.path, this.port ? `:${this.port}` : '');
+    if (this.udp4 || this.udp6) {
+      startUdp(this, this[STATE]);
+      return;
+    }
     this.log('starting TLS server', config.tls);
-    this.log('starting server as', 'Unix || Windows Socket');
+    let tls;
+    if (config.tls) {
+      this.log('starting TLS server', config.tls);
+      try {
+        tls = serverTls(config.tls);
+      } catch (err) {
+        // Unreadable key/certificate files: an error event, not a throw (node-ipc threw).
+        process.nextTick(() => {
+          this.log('server error', err);
+          this.publish('error', err);
+        });
+        return;
+      }
+    }
     const state = this[STATE];
     const native = new NativeServer((kind, conn, text, bytes, flag) => {
       onNativeEvent(this, kind, conn, text, bytes, flag);
@@ -71,18 +91,36 @@ class Server {
     };
     state.facades = new Map();
     state.rawDecoders = config.rawBuffer ? new Map() : null;
-    native.listenUnix(String(this.path), {
-      framing: {
-        delimiter: state.delimiter,
-        raw: Boolean(config.rawBuffer),
-        maxMessageSize: config.maxMessageSize,
-      },
-      maxConnections: maxConnectionsOption(config.maxConnections),
-      unlink: Boolean(config.unlink),
-      readableAll: Boolean(config.readableAll),
-      writableAll: Boolean(config.writableAll),
-    });
-    this.server = new ListenerFacade(native, this.path, this);
+    const framing = {
+      delimiter: state.delimiter,
+      raw: Boolean(config.rawBuffer),
+      maxMessageSize: config.maxMessageSize,
+    };
+    let address;
+    if (!this.port) {
+      this.log('starting server as', 'Unix || Windows Socket');
+      // On Windows the pipe name is written back to server.path, as node-ipc does.
+      if (process.platform === 'win32') this.path = localSocketPath(this.path);
+      address = String(this.path);
+      native.listenUnix(address, {
+        framing,
+        maxConnections: maxConnectionsOption(config.maxConnections),
+        // Only Unix socket files are ever unlinked (Q20): not pipes, not TCP hosts.
+        unlink: Boolean(config.unlink) && process.platform !== 'win32',
+        readableAll: Boolean(config.readableAll),
+        writableAll: Boolean(config.writableAll),
+      });
+    } else {
+      this.log('starting server as', config.tls ? 'TLS' : 'TCP');
+      const host = String(this.path);
+      address = { address: host, family: host.includes(':') ? 'IPv6' : 'IPv4', port: Number(this.port) };
+      native.listenTcp(host, Number(this.port), {
+        framing,
+        maxConnections: maxConnectionsOption(config.maxConnections),
+        tls,
+      });
+    }
+    this.server = new ListenerFacade(native, address, this);
     this.server.maxConnections = config.maxConnections;
   }
 }
@@ -117,7 +155,7 @@ function onNativeEvent(server, kind, conn, text, bytes, flag) {
       break;
     }
     case EVENT.CONNECTED: {
-      const socket = new SocketFacade(state.link, conn, remoteOf(text));
+      const socket = new SocketFacade(state.link, conn, parsePeer(text));
       socket.setEncoding(server.config.encoding);
       state.facades.set(conn, socket);
       server.sockets.push(socket);
@@ -161,12 +199,6 @@ function onNativeEvent(server, kind, conn, text, bytes, flag) {
   }
 }
 
-function remoteOf(peer) {
-  if (!peer) return {};
-  const at = peer.lastIndexOf(':');
-  return { remoteAddress: peer.slice(0, at).replace(/^\[|\]$/g, ''), remotePort: Number(peer.slice(at + 1)) };
-}
-
 /**
  * node-ipc's internal `close` handler: drops the closed socket from `sockets` and
  * publishes socket.disconnected(socket, id || false). node-ipc picks "the first
@@ -195,6 +227,10 @@ function emit(socket, type, data) {
   } else {
     message = encodeFrame(type, data, this[STATE].delimiter);
   }
+  if (this.udp4 || this.udp6) {
+    udpEmit(this, this[STATE], socket, message, type, data);
+    return;
+  }
   socket.write(message);
 }
 
@@ -211,6 +247,12 @@ function broadcast(type, data) {
     ? Buffer.from(type, config.encoding)
     : encodeFrame(type, data, this[STATE].delimiter);
   const state = this[STATE];
+  if (this.udp4 || this.udp6) {
+    // node-ipc sends UDP broadcasts to sockets[1..], and sockets only ever holds the
+    // UDP socket itself at index 0: a UDP broadcast reaches nobody (Q17, kept).
+    for (let i = 1; i < this.sockets.length; i++) udpEmit(this, state, this.sockets[i], message, type, data);
+    return;
+  }
   if (state.batch && this.sockets.every((s) => s instanceof SocketFacade)) {
     if (this.sockets.length > 0) state.batch.push(BROADCAST, message);
     return;

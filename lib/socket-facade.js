@@ -114,7 +114,8 @@ class SocketFacade extends EventEmitter {
   unref() { return this; }
 
   /** Called by the owner when the addon reports the connection established. */
-  _markConnected() {
+  _markConnected(peer) {
+    if (peer) Object.assign(this, parsePeer(peer));
     this.connecting = false;
     this.readable = true;
     this.emit('connect');
@@ -130,4 +131,19 @@ class SocketFacade extends EventEmitter {
   }
 }
 
-module.exports = { SocketFacade };
+/**
+ * The addon's peer address text (`127.0.0.1:5000`, `[::1]:5000`) as Node's socket fields.
+ * @param {string|null|undefined} peer
+ */
+function parsePeer(peer) {
+  if (!peer) return {};
+  const at = peer.lastIndexOf(':');
+  const address = peer.slice(0, at).replace(/^\[|\]$/g, '');
+  return {
+    remoteAddress: address,
+    remotePort: Number(peer.slice(at + 1)),
+    remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4',
+  };
+}
+
+module.exports = { SocketFacade, parsePeer };

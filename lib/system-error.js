@@ -23,10 +23,36 @@ function systemError(json, address) {
     err.code = info.code;
   }
   if (info.syscall) err.syscall = info.syscall;
-  if (address !== undefined && info.syscall && (info.syscall === 'connect' || info.syscall === 'listen')) {
-    err.address = address;
+  const where = info.address || address;
+  if (where !== undefined && info.syscall && info.syscall !== 'read' && info.syscall !== 'write') {
+    setAddress(err, where);
   }
   return err;
 }
 
-module.exports = { systemError };
+/**
+ * An error thrown synchronously by the addon (invalid options) carries its code as a
+ * message prefix, e.g. "ERR_TLS_CONFIG: key is not a PEM private key"; give it a `code`.
+ * Other errors (fs errors reading certificates, ...) are returned as they are.
+ */
+function nativeThrowToError(err) {
+  if (!(err instanceof Error) || err.errno !== undefined) return err;
+  const m = /^([A-Z][A-Z0-9_]+): ([\s\S]*)$/.exec(err.message);
+  if (!m) return err;
+  const out = new Error(m[2]);
+  out.code = m[1];
+  return out;
+}
+
+/** `/tmp/x` → address; `host:port` → address and port, as Node's errors carry them. */
+function setAddress(err, address) {
+  const m = /^(.*):(\d+)$/.exec(address);
+  if (m && !address.startsWith('/')) {
+    err.address = m[1].replace(/^\[|\]$/g, '');
+    err.port = Number(m[2]);
+  } else {
+    err.address = address;
+  }
+}
+
+module.exports = { systemError, nativeThrowToError };

@@ -87,6 +87,7 @@ fn error_text(e: &IpcError) -> Utf8 {
         "code": e.code(),
         "errno": e.raw_os_error(),
         "syscall": e.syscall(),
+        "address": e.address(),
     });
     Utf8(Bytes::from(json.to_string()))
 }

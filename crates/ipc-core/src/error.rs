@@ -76,6 +76,15 @@ impl IpcError {
         }
     }
 
+    /// The address involved (socket path, `ip:port` or host name), when known.
+    pub fn address(&self) -> Option<&str> {
+        match self {
+            IpcError::Io { address, .. } if !address.is_empty() => Some(address),
+            IpcError::NotFound { host } => Some(host),
+            _ => None,
+        }
+    }
+
     /// The system call in Node's words, when there is one.
     pub fn syscall(&self) -> Option<&'static str> {
         match self {
