@@ -364,6 +364,16 @@ pub(crate) fn handshake_error(err: &std::io::Error) -> IpcError {
                 "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
                 "unable to verify the first certificate".to_owned(),
             ),
+            // webpki refuses a CA certificate as the leaf: in practice an untrusted
+            // self-signed certificate, which Node reports like this.
+            CertificateError::Other(other)
+                if format!("{other:?}").contains("CaUsedAsEndEntity") =>
+            {
+                (
+                    "DEPTH_ZERO_SELF_SIGNED_CERT",
+                    "self-signed certificate".to_owned(),
+                )
+            }
             other => (
                 "ERR_TLS_CERT_INVALID",
                 format!("invalid certificate: {other:?}"),
