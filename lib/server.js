@@ -109,6 +109,8 @@ class Server {
         unlink: Boolean(config.unlink) && process.platform !== 'win32',
         readableAll: Boolean(config.readableAll),
         writableAll: Boolean(config.writableAll),
+        // node-ipc serves TLS on a Unix socket too when config.tls is set (Q24, kept).
+        tls,
       });
     } else {
       this.log('starting server as', config.tls ? 'TLS' : 'TCP');

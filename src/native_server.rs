@@ -49,7 +49,7 @@ impl NativeServer {
             unlink: options.unlink.unwrap_or(true),
             readable_all: options.readable_all.unwrap_or(false),
             writable_all: options.writable_all.unwrap_or(false),
-            tls: None,
+            tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
         };
         self.start(Endpoint::Unix(PathBuf::from(path)), opts, tsfn);
         Ok(())

@@ -67,6 +67,8 @@ pub struct ListenOptions {
     pub readable_all: Option<bool>,
     /// chmod a+w on the socket file.
     pub writable_all: Option<bool>,
+    /// Speak TLS on the Unix socket (node-ipc does when `config.tls` is set, Q24).
+    pub tls: Option<TlsOptions>,
 }
 
 /// TLS settings, with node-ipc's files already read by JavaScript.

@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 
 use crate::connection::{ConnectionHandle, Framing};
@@ -184,12 +185,7 @@ async fn accept_loop(
                     if let Ok(Ok(stream)) =
                         tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await
                     {
-                        admit(
-                            &shared,
-                            &sink,
-                            &options,
-                            Split::new(stream, Some(peer.to_string())),
-                        );
+                        admit(&shared, &sink, &options, Split::new(stream, peer));
                     }
                 });
             }
@@ -243,8 +239,13 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
 
 enum Accepted {
     Ready(Split),
-    Tls(tokio::net::TcpStream, std::net::SocketAddr),
+    /// Connected; the TLS handshake is still to be done.
+    Tls(Box<dyn Io>, Option<String>),
 }
+
+/// A byte stream a TLS session can run over.
+trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
 /// A bound listener of any transport.
 enum Listener {
@@ -253,6 +254,8 @@ enum Listener {
         listener: tokio::net::UnixListener,
         path: std::path::PathBuf,
         identity: Option<(u64, u64)>,
+        /// node-ipc speaks TLS on a Unix socket when `config.tls` is set (spec Q24).
+        tls: bool,
     },
     #[cfg(windows)]
     Pipe(crate::pipe::PipeListener),
@@ -287,11 +290,14 @@ impl Listener {
     async fn accept(&self) -> Result<Accepted, IpcError> {
         match self {
             #[cfg(unix)]
-            Listener::Unix { listener, .. } => {
+            Listener::Unix { listener, tls, .. } => {
                 let (stream, _) = listener
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
+                if *tls {
+                    return Ok(Accepted::Tls(Box::new(stream), None));
+                }
                 let (r, w) = stream.into_split();
                 Ok(Accepted::Ready(Split {
                     reader: Box::new(r),
@@ -312,7 +318,7 @@ impl Listener {
                     .map_err(|e| IpcError::io("accept", "", e))?;
                 if *tls {
                     let _ = stream.set_nodelay(true);
-                    Ok(Accepted::Tls(stream, peer))
+                    Ok(Accepted::Tls(Box::new(stream), Some(peer.to_string())))
                 } else {
                     Ok(Accepted::Ready(Split::tcp(stream, peer)))
                 }
@@ -328,6 +334,7 @@ impl Listener {
                 listener,
                 path,
                 identity,
+                ..
             } => {
                 drop(listener);
                 if identity.is_some() && file_identity(&path) == identity {
@@ -370,6 +377,7 @@ fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener
         listener,
         path: path.to_path_buf(),
         identity: file_identity(path),
+        tls: options.tls.is_some(),
     })
 }
 
