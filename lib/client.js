@@ -114,12 +114,17 @@ function connect() {
   });
 }
 
-/** Truthy `config.interface` fields (or the documented `interfaces`, Q2). */
+/**
+ * Truthy `config.interface` fields; the documented spelling `config.interfaces` fills the
+ * fields `interface` leaves false (Q2 fix).
+ */
 function interfaceOptions(config) {
-  const source = config.interface || config.interfaces || {};
+  const primary = config.interface || {};
+  const alias = config.interfaces || {};
   const out = {};
   for (const key of ['localAddress', 'localPort', 'family', 'hints', 'lookup']) {
-    if (source[key]) out[key] = source[key];
+    const value = primary[key] || alias[key];
+    if (value) out[key] = value;
   }
   return out;
 }
