@@ -224,7 +224,11 @@ async fn run_reader<R: AsyncRead + Unpin>(
         match read {
             Ok(0) => break Ok(()),
             Ok(_) => {}
-            Err(e) => break Err(IpcError::io("read", "", e)),
+            Err(e) => {
+                break Err(
+                    crate::tls::tls_failure(&e).unwrap_or_else(|| IpcError::io("read", "", e))
+                )
+            }
         }
         match decoder.as_mut() {
             Some(d) => match d.decode() {

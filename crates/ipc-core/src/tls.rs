@@ -251,6 +251,9 @@ impl ServerCertVerifier for NodeServerVerifier {
         {
             Ok(ok) => Ok(ok),
             Err(e) if is_pinned(&self.pinned, end_entity) => {
+                // Trusted as itself: still check its validity period, then the name, in
+                // the order Node (OpenSSL) reports them.
+                check_validity(end_entity, now)?;
                 let parsed = ParsedCertificate::try_from(end_entity).map_err(|_| e.clone())?;
                 rustls::client::verify_server_name(&parsed, server_name)?;
                 Ok(ServerCertVerified::assertion())
@@ -306,7 +309,11 @@ impl ClientCertVerifier for NodeClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        if !self.reject_unauthorized || is_pinned(&self.pinned, end_entity) {
+        if !self.reject_unauthorized {
+            return Ok(ClientCertVerified::assertion());
+        }
+        if is_pinned(&self.pinned, end_entity) {
+            check_validity(end_entity, now)?;
             return Ok(ClientCertVerified::assertion());
         }
         match &self.webpki {
@@ -340,6 +347,28 @@ impl ClientCertVerifier for NodeClientVerifier {
     }
 }
 
+/// A TLS alert from the peer, with Node's (OpenSSL's) code where it has a usual one.
+fn alert_error(alert: rustls::AlertDescription) -> (&'static str, String) {
+    use rustls::AlertDescription as A;
+    let code = match alert {
+        A::CertificateRequired => "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED",
+        A::BadCertificate => "ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE",
+        A::UnknownCA => "ERR_SSL_TLSV1_ALERT_UNKNOWN_CA",
+        A::CertificateExpired => "ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED",
+        A::HandshakeFailure => "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
+        A::DecryptError => "ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR",
+        _ => "ERR_SSL_TLS_ALERT",
+    };
+    (code, format!("the peer sent a TLS alert: {alert:?}"))
+}
+
+/// Whether an I/O error is a TLS failure; if so, Node's code and message for it.
+pub(crate) fn tls_failure(err: &std::io::Error) -> Option<IpcError> {
+    err.get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        .map(|_| handshake_error(err))
+}
+
 /// Node's code and message for a failed handshake.
 pub(crate) fn handshake_error(err: &std::io::Error) -> IpcError {
     let tls = err
@@ -354,12 +383,21 @@ pub(crate) fn handshake_error(err: &std::io::Error) -> IpcError {
                 "CERT_NOT_YET_VALID",
                 "certificate is not yet valid".to_owned(),
             ),
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                (
-                    "ERR_TLS_CERT_ALTNAME_INVALID",
-                    "Hostname/IP does not match certificate's altnames".to_owned(),
-                )
-            }
+            CertificateError::NotValidForNameContext {
+                expected,
+                presented,
+            } => (
+                "ERR_TLS_CERT_ALTNAME_INVALID",
+                format!(
+                    "Hostname/IP does not match certificate's altnames: Host: {}. is not in the cert's altnames: {}",
+                    expected.to_str(),
+                    presented.join(", ")
+                ),
+            ),
+            CertificateError::NotValidForName => (
+                "ERR_TLS_CERT_ALTNAME_INVALID",
+                "Hostname/IP does not match certificate's altnames".to_owned(),
+            ),
             CertificateError::UnknownIssuer => (
                 "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
                 "unable to verify the first certificate".to_owned(),
@@ -383,12 +421,125 @@ pub(crate) fn handshake_error(err: &std::io::Error) -> IpcError {
             "ERR_TLS_NO_PEER_CERTIFICATE",
             "peer did not present a certificate".to_owned(),
         ),
-        Some(rustls::Error::AlertReceived(alert)) => (
-            "ERR_TLS_ALERT_RECEIVED",
-            format!("the peer refused the handshake: {alert:?}"),
-        ),
+        Some(rustls::Error::AlertReceived(alert)) => alert_error(*alert),
         Some(other) => ("ERR_TLS_HANDSHAKE", other.to_string()),
         None => ("ERR_TLS_HANDSHAKE", format!("TLS handshake failed: {err}")),
     };
     IpcError::Tls { code, message }
+}
+
+/// Rejects a certificate outside its validity period (used where webpki's own checks do
+/// not run: certificates trusted as themselves). Unparsable dates are left to webpki.
+fn check_validity(cert: &CertificateDer<'_>, now: UnixTime) -> Result<(), rustls::Error> {
+    let Some((not_before, not_after)) = der::validity(cert.as_ref()) else {
+        return Ok(());
+    };
+    let now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    if now > not_after {
+        return Err(rustls::Error::InvalidCertificate(CertificateError::Expired));
+    }
+    if now < not_before {
+        return Err(rustls::Error::InvalidCertificate(
+            CertificateError::NotValidYet,
+        ));
+    }
+    Ok(())
+}
+
+/// Just enough DER to read an X.509 certificate's validity period.
+mod der {
+    /// Splits one TLV off `input`: (tag, contents, rest).
+    fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, rest) = input.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 || rest.len() < n {
+                return None;
+            }
+            let len = rest[..n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+            (len, &rest[n..])
+        };
+        if rest.len() < len {
+            return None;
+        }
+        Some((tag, &rest[..len], &rest[len..]))
+    }
+
+    /// (notBefore, notAfter) as Unix seconds.
+    pub(super) fn validity(cert: &[u8]) -> Option<(i64, i64)> {
+        let (_, certificate, _) = tlv(cert)?;
+        let (_, tbs, _) = tlv(certificate)?;
+        let mut rest = tbs;
+        let (tag, _, after_version) = tlv(rest)?;
+        if tag == 0xa0 {
+            rest = after_version; // explicit version (absent in X.509 v1)
+        }
+        let (_, _, rest) = tlv(rest)?; // serialNumber
+        let (_, _, rest) = tlv(rest)?; // signature algorithm
+        let (_, _, rest) = tlv(rest)?; // issuer
+        let (_, validity, _) = tlv(rest)?;
+        let (t1, before, rest) = tlv(validity)?;
+        let (t2, after, _) = tlv(rest)?;
+        Some((time(t1, before)?, time(t2, after)?))
+    }
+
+    /// UTCTime (YYMMDDHHMMSSZ) or GeneralizedTime (YYYYMMDDHHMMSSZ) to Unix seconds.
+    fn time(tag: u8, text: &[u8]) -> Option<i64> {
+        let digits = |s: &[u8]| -> Option<i64> {
+            s.iter().try_fold(0i64, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
+            })
+        };
+        let (year, rest) = match tag {
+            0x17 if text.len() >= 12 => {
+                let yy = digits(&text[..2])?;
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, &text[2..])
+            }
+            0x18 if text.len() >= 14 => (digits(&text[..4])?, &text[4..]),
+            _ => return None,
+        };
+        let field = |i: usize| digits(rest.get(i..i + 2)?);
+        let (month, day) = (field(0)?, field(2)?);
+        let (hour, minute, second) = (field(4)?, field(6)?, field(8)?);
+        Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = if y >= 0 { y } else { y - 399 } / 400;
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn dates_convert_to_unix_seconds() {
+            assert_eq!(super::days_from_civil(1970, 1, 1), 0);
+            assert_eq!(super::days_from_civil(2017, 9, 10), 17_419);
+            assert_eq!(super::time(0x17, b"170910000000Z"), Some(17_419 * 86_400));
+            assert_eq!(super::time(0x18, b"20170910000000Z"), Some(17_419 * 86_400));
+            assert_eq!(super::time(0x17, b"not a date"), None);
+        }
+
+        #[test]
+        fn validity_of_the_bundled_certificate_is_read() {
+            let pem = include_str!("../../../local-node-ipc-certs/server.pub");
+            use rustls::pki_types::pem::PemObject;
+            let der = rustls::pki_types::CertificateDer::from_pem_slice(pem.as_bytes())
+                .expect("PEM certificate");
+            let (before, after) = super::validity(der.as_ref()).expect("validity");
+            assert!(before < after);
+            assert!(after > 4_000_000_000, "long-lived");
+        }
+    }
 }
