@@ -1,13 +1,13 @@
 'use strict';
-// `npm run bench`: node-ipc-native against node-ipc 9.2.1 and a raw node:net floor,
-// each scenario with the server and the client in separate child processes.
+// `npm run bench`: node-ipc-native against node-ipc 9.2.1 and a raw node:net/node:dgram
+// floor, each scenario with the server and the client in separate child processes.
 // See bench/README.md and `node bench/run.js --help`.
 
 const os = require('os');
 const { parseArgs, USAGE } = require('./lib/cli');
 const { runOnce, installExitHandlers } = require('./lib/orchestrator');
 const { summarize, ratios, formatText } = require('./lib/report');
-const { transports } = require('./lib/transports');
+const { transports, STREAM_TRANSPORTS } = require('./lib/transports');
 const { IMPLS, BASELINE } = require('./impls');
 const { SCENARIOS } = require('./scenarios');
 
@@ -17,6 +17,11 @@ function progress(text) {
 
 function fmtRun(scenario, run) {
   if (!run.ok) return `FAILED: ${run.error}`;
+  if (scenario.name === 'udploss') {
+    return `sent ${run.sent.toLocaleString('en-US')}, received ${run.received.toLocaleString('en-US')} ` +
+      `(loss ${run.lossPct.toFixed(2)} %), ${Math.round(run.rate).toLocaleString('en-US')} msg/s delivered` +
+      `${run.ms != null ? ` (${(run.ms / 1000).toFixed(2)} s)` : ''}`;
+  }
   const unit = scenario.name === 'flood' ? 'msg/s' : 'rt/s';
   const lat = run.p50 != null ? `, p50 ${run.p50.toFixed(1)} us, p99 ${run.p99.toFixed(1)} us` : '';
   return `${Math.round(run.rate).toLocaleString('en-US')} ${unit}${lat} (${(run.ms / 1000).toFixed(2)} s)`;
@@ -28,7 +33,7 @@ async function main() {
     opts = parseArgs(process.argv.slice(2), {
       scenarios: SCENARIOS.map((s) => s.name),
       impls: IMPLS.map((i) => i.key),
-      transports: Object.keys(transports),
+      transports: STREAM_TRANSPORTS,
     });
   } catch (err) {
     process.stderr.write(`${err.message}\n\n${USAGE}`);
@@ -44,12 +49,14 @@ async function main() {
   const impls = IMPLS.filter((i) => opts.impls.includes(i.key));
   const sizes = {};
   for (const s of scenarios) sizes[s.name] = { ...(opts.quick ? s.quick : s.defaults) };
+  // udploss brings its own transport (udp); flood and pingpong run over --transport.
+  const transportsOf = (scenario) => scenario.transports || opts.transports;
 
   // Rows in table order; runs interleaved across implementations (scenario, run, impl)
   // so that drift on the machine affects every implementation alike.
   const rows = [];
   for (const scenario of scenarios) {
-    for (const t of opts.transports) {
+    for (const t of transportsOf(scenario)) {
       for (const impl of impls) {
         rows.push({ scenario: scenario.name, transport: t, impl: impl.key, label: impl.label, short: impl.short, version: impl.version, runs: [] });
       }
@@ -62,7 +69,7 @@ async function main() {
   for (const scenario of scenarios) {
     const params = sizes[scenario.name];
     for (let run = 1; run <= opts.runs; run++) {
-      for (const t of opts.transports) {
+      for (const t of transportsOf(scenario)) {
         for (const impl of impls) {
           const row = rows.find((r) => r.scenario === scenario.name && r.transport === t && r.impl === impl.key);
           n++;
@@ -107,7 +114,7 @@ async function main() {
       cpuModel: (os.cpus()[0] || {}).model || 'unknown CPU',
       runs: opts.runs,
       quick: opts.quick,
-      transports: opts.transports,
+      transports: [...new Set(scenarios.flatMap(transportsOf))],
       sizes,
       baseline: BASELINE,
       elapsedS: (Date.now() - started) / 1000,

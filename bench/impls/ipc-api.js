@@ -1,6 +1,7 @@
 'use strict';
 // Adapter for anything with node-ipc's API (node-ipc 9.2.1 itself and node-ipc-native):
-// the singleton's serve/connectTo, server.on/emit, of[id].on/emit. Used once per child.
+// the singleton's serve/serveNet/connectTo/connectToNet, server.on/emit, of[id].on/emit.
+// Used once per child.
 //
 // Adapter interface (shared with net.js):
 //   listen(endpoint, types, { onMessage(type, data, peer), onPeerClose() })
@@ -8,11 +9,17 @@
 //   connect(endpoint, types, { onMessage(type, data), onClose() })
 //       -> Promise<{ send(type, data), close() }>
 // `types` lists the message types the scenario expects on that side.
+//
+// Endpoints (bench/lib/transports.js):
+//   unix  ipc.serve(path)                 / ipc.connectTo(id, path)
+//   tcp   ipc.serveNet(host, port)        / ipc.connectToNet(id, host, port)
+//   udp   ipc.serveNet(host, port, 'udp4') on both peers; the "client" binds
+//         endpoint.clientPort and emits to {address: host, port} with server.emit.
 
 const SERVER_ID = 'nipcbench';
 
 function unsupported(endpoint) {
-  return new Error(`transport ${endpoint.kind} is not supported by this adapter yet`);
+  return new Error(`transport ${endpoint.kind} is not supported by this adapter`);
 }
 
 function configure(ipc) {
@@ -24,11 +31,43 @@ function configure(ipc) {
   ipc.config.stopRetrying = true;
 }
 
+function stopServer(server) {
+  try { server.stop(); } catch (_) { /* closing anyway */ }
+}
+
+/**
+ * A UDP peer bound to host:port. Resolves once the socket is bound: both
+ * implementations publish `connect` on the server when the dgram socket is listening
+ * (`start` comes earlier, right after the bind is issued).
+ */
+function udpPeer(ipc, host, port, types, onMessage) {
+  return new Promise((resolve, reject) => {
+    ipc.serveNet(host, port, 'udp4', () => {});
+    const server = ipc.server;
+    for (const type of types) server.on(type, (data, rinfo) => onMessage(type, data, rinfo));
+    let bound = false;
+    server.on('connect', () => {
+      if (bound) return;
+      bound = true;
+      resolve(server);
+    });
+    server.on('error', (err) => { if (!bound) reject(err); });
+    server.start();
+  });
+}
+
 function makeIpcAdapter(load) {
   return {
     listen(endpoint, types, handlers) {
       const ipc = load();
       configure(ipc);
+      if (endpoint.kind === 'udp') {
+        return udpPeer(ipc, endpoint.host, endpoint.port, types, handlers.onMessage).then((server) => ({
+          endpoint,
+          send: (rinfo, type, data) => server.emit(rinfo, type, data),
+          close: () => stopServer(server),
+        }));
+      }
       return new Promise((resolve, reject) => {
         const started = () => {
           const server = ipc.server;
@@ -39,11 +78,13 @@ function makeIpcAdapter(load) {
           resolve({
             endpoint,
             send: (socket, type, data) => server.emit(socket, type, data),
-            close: () => { try { server.stop(); } catch (_) { /* closing anyway */ } },
+            close: () => stopServer(server),
           });
         };
         if (endpoint.kind === 'unix') {
           ipc.serve(endpoint.path, started);
+        } else if (endpoint.kind === 'tcp') {
+          ipc.serveNet(endpoint.host, endpoint.port, started);
         } else {
           reject(unsupported(endpoint));
           return;
@@ -56,14 +97,18 @@ function makeIpcAdapter(load) {
     connect(endpoint, types, handlers) {
       const ipc = load();
       configure(ipc);
+      if (endpoint.kind === 'udp') {
+        const target = { address: endpoint.host, port: endpoint.port };
+        return udpPeer(ipc, endpoint.host, endpoint.clientPort, types, (type, data) => handlers.onMessage(type, data))
+          .then((server) => ({
+            send: (type, data) => server.emit(target, type, data),
+            close: () => stopServer(server),
+          }));
+      }
       return new Promise((resolve, reject) => {
-        if (endpoint.kind !== 'unix') {
-          reject(unsupported(endpoint));
-          return;
-        }
         let connected = false;
         let closing = false;
-        ipc.connectTo(SERVER_ID, endpoint.path, () => {
+        const onClient = () => {
           const client = ipc.of[SERVER_ID];
           for (const type of types) client.on(type, (data) => handlers.onMessage(type, data));
           client.on('error', (err) => { if (!connected) reject(err); });
@@ -79,7 +124,14 @@ function makeIpcAdapter(load) {
               close: () => { closing = true; ipc.disconnect(SERVER_ID); },
             });
           });
-        });
+        };
+        if (endpoint.kind === 'unix') {
+          ipc.connectTo(SERVER_ID, endpoint.path, onClient);
+        } else if (endpoint.kind === 'tcp') {
+          ipc.connectToNet(SERVER_ID, endpoint.host, endpoint.port, onClient);
+        } else {
+          reject(unsupported(endpoint));
+        }
       });
     },
   };

@@ -10,6 +10,6 @@ module.exports = {
   label: 'node-ipc-native',
   short: 'native',
   version,
-  transports: ['unix'],
+  transports: ['unix', 'tcp', 'udp'],
   ...makeIpcAdapter(() => require('../..')),
 };

@@ -1,8 +1,11 @@
 'use strict';
-// The floor: a minimal client/server on node:net speaking node-ipc's framing,
-// JSON.stringify({type, data}) + '\f', split on '\f' with the remainder kept for the
-// next chunk, JSON.parse per frame. No events library, no logging, no queue.
+// The floor: a minimal client/server on node:net (Unix sockets, TCP) and node:dgram
+// (UDP) speaking node-ipc's framing, JSON.stringify({type, data}) + '\f'. Streams are
+// split on '\f' with the remainder kept for the next chunk, JSON.parse per frame; a
+// datagram is one or more whole frames. No events library, no logging, no queue.
+// Socket options are Node's defaults (as in node-ipc 9.2.1: no setNoDelay on TCP).
 
+const dgram = require('dgram');
 const net = require('net');
 
 const DELIMITER = '\f';
@@ -25,9 +28,51 @@ function decodeFrom(socket, onFrame) {
   });
 }
 
+function unsupported(endpoint) {
+  return new Error(`transport ${endpoint.kind} is not supported by the net floor`);
+}
+
 function listenArgs(endpoint) {
   if (endpoint.kind === 'unix') return { path: endpoint.path };
-  throw new Error(`transport ${endpoint.kind} is not supported by the net floor yet`);
+  if (endpoint.kind === 'tcp') return { host: endpoint.host, port: endpoint.port };
+  throw unsupported(endpoint);
+}
+
+function connectArgs(endpoint) {
+  if (endpoint.kind === 'unix') return { path: endpoint.path };
+  if (endpoint.kind === 'tcp') return { host: endpoint.host, port: endpoint.port };
+  throw unsupported(endpoint);
+}
+
+/** A udp4 socket bound to host:port; onFrame(type, data, rinfo) per frame of each datagram. */
+function udpPeer(host, port, onFrame) {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    let bound = false;
+    socket.on('error', (err) => { if (!bound) reject(err); });
+    socket.on('message', (msg, rinfo) => {
+      const text = msg.toString('utf8');
+      if (!text.endsWith(DELIMITER)) return; // not a whole message: dropped, as node-ipc does
+      const frames = text.split(DELIMITER);
+      frames.pop();
+      for (let i = 0; i < frames.length; i++) {
+        const message = JSON.parse(frames[i]);
+        onFrame(message.type, message.data, rinfo);
+      }
+    });
+    socket.bind({ address: host, port }, () => {
+      bound = true;
+      resolve(socket);
+    });
+  });
+}
+
+function udpSend(socket, address, port, type, data) {
+  socket.send(Buffer.from(encode(type, data), 'utf8'), port, address);
+}
+
+function closeQuietly(socket) {
+  try { socket.close(); } catch (_) { /* already closed */ }
 }
 
 module.exports = {
@@ -35,9 +80,16 @@ module.exports = {
   label: 'net (raw floor)',
   short: 'net',
   version: process.version,
-  transports: ['unix'],
+  transports: ['unix', 'tcp', 'udp'],
 
   listen(endpoint, types, handlers) {
+    if (endpoint.kind === 'udp') {
+      return udpPeer(endpoint.host, endpoint.port, handlers.onMessage).then((socket) => ({
+        endpoint,
+        send: (rinfo, type, data) => udpSend(socket, rinfo.address, rinfo.port, type, data),
+        close: () => closeQuietly(socket),
+      }));
+    }
     return new Promise((resolve, reject) => {
       const sockets = new Set();
       const server = net.createServer((socket) => {
@@ -61,14 +113,16 @@ module.exports = {
   },
 
   connect(endpoint, types, handlers) {
+    if (endpoint.kind === 'udp') {
+      return udpPeer(endpoint.host, endpoint.clientPort, (type, data) => handlers.onMessage(type, data)).then((socket) => ({
+        send: (type, data) => udpSend(socket, endpoint.host, endpoint.port, type, data),
+        close: () => closeQuietly(socket),
+      }));
+    }
     return new Promise((resolve, reject) => {
-      if (endpoint.kind !== 'unix') {
-        reject(new Error(`transport ${endpoint.kind} is not supported by the net floor yet`));
-        return;
-      }
       let connected = false;
       let closing = false;
-      const socket = net.connect({ path: endpoint.path });
+      const socket = net.connect(connectArgs(endpoint));
       decodeFrom(socket, (type, data) => handlers.onMessage(type, data));
       socket.on('error', (err) => { if (!connected) reject(err); });
       socket.on('close', () => { if (connected && !closing) handlers.onClose(); });

@@ -18,7 +18,7 @@ module.exports = {
   label: `node-ipc ${version || '(missing)'}`,
   short: `node-ipc ${version || '(missing)'}`,
   version,
-  transports: ['unix'],
+  transports: ['unix', 'tcp', 'udp'],
   /** Why it cannot run, or null. */
   unavailable: version ? null : 'node-ipc is not installed (npm install)',
   ...makeIpcAdapter(() => require('node-ipc')),

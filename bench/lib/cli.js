@@ -3,11 +3,12 @@
 
 const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
 
-  --runs N            runs per (implementation, scenario); the median is reported (default 3)
-  --quick             fewer messages (flood 20,000, pingpong 2,000) for a fast check
-  --only LIST         scenarios, comma separated: flood,pingpong (default all)
+  --runs N            runs per (implementation, scenario, transport); the median is reported (default 3)
+  --quick             10x fewer messages (flood 20,000, pingpong 2,000, udploss 2,000) for a fast check
+  --only LIST         scenarios, comma separated: flood,pingpong,udploss (default all)
   --impl LIST         implementations, comma separated: native,node-ipc,net (default all)
-  --transport LIST    transports, comma separated: unix (default unix)
+  --transport LIST    transports of flood and pingpong, comma separated: unix,tcp (default both);
+                      udploss always runs over UDP on loopback
   --timeout SECONDS   hard limit for one run, both processes included (default 60)
   --json              machine-readable JSON on stdout (progress still goes to stderr)
   -h, --help          this text
@@ -40,7 +41,7 @@ function parseArgs(argv, known) {
     quick: false,
     scenarios: known.scenarios,
     impls: known.impls,
-    transports: ['unix'],
+    transports: known.transports,
     timeoutMs: 60000,
     json: false,
     help: false,

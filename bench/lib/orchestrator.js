@@ -11,6 +11,7 @@ const { createLineReader } = require('./protocol');
 const CHILD = path.join(__dirname, '..', 'child.js');
 const STDERR_KEEP = 4000;
 const EXIT_GRACE_MS = 2000;
+const BIND_ATTEMPTS = 3;
 
 const live = new Set(); // children not yet exited
 const endpoints = new Set(); // [transport, endpoint] not yet released
@@ -61,8 +62,23 @@ class Child {
  * One run. Resolves to { ok, error?, server, client } where server/client are the
  * children's result messages; never rejects.
  */
-async function runOnce({ impl, scenario, transport, params, timeoutMs }) {
-  const endpoint = transport.allocate();
+async function runOnce(args) {
+  // A port probed free by the parent can still be taken by someone else before the
+  // server child binds it (other processes on the machine): draw another one.
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await runAttempt(args); // eslint-disable-line no-await-in-loop
+    if (outcome.ok || attempt >= BIND_ATTEMPTS || !/EADDRINUSE/.test(`${outcome.error} ${outcome.detail || ''}`)) return outcome;
+    process.stderr.write(`  (port taken between probe and bind, retrying with another one: ${outcome.error})\n`);
+  }
+}
+
+async function runAttempt({ impl, scenario, transport, params, timeoutMs }) {
+  let endpoint;
+  try {
+    endpoint = await transport.allocate();
+  } catch (err) {
+    return { ok: false, error: `no endpoint: ${err.message}` };
+  }
   const entry = [transport, endpoint];
   endpoints.add(entry);
   const children = [];
