@@ -144,7 +144,7 @@ declare namespace NodeIPC {
     log(...args: any[]): void;
     connectTo(id: string, path?: string, callback?: (ipc?: IPC) => void): void;
     connectTo(id: string, callback?: (ipc?: IPC) => void): void;
-    /** Not available in this version (TCP/TLS arrive later): throws ERR_NOT_IMPLEMENTED. */
+    /** TCP client (TLS when config.tls is set). */
     connectToNet(id: string, host?: string, port?: number, callback?: () => void): void;
     connectToNet(id: string, callback?: () => void): void;
     connectToNet(id: string, hostOrPort: number | string, callback?: () => void): void;
@@ -152,7 +152,7 @@ declare namespace NodeIPC {
     serve(path: string, callback?: (this: Server) => void): void;
     serve(callback?: (this: Server) => void): void;
     serve(callback: null): void;
-    /** Not available in this version (TCP/TLS/UDP arrive later): throws ERR_NOT_IMPLEMENTED. */
+    /** TCP, TLS (config.tls) or UDP ('udp4' | 'udp6') server. */
     serveNet(host?: string, port?: number, UDPType?: 'udp4' | 'udp6', callback?: () => void): void;
     serveNet(UDPType: 'udp4' | 'udp6', callback?: () => void): void;
     serveNet(callbackOrPort: EmptyCallback | number): void;
