@@ -187,6 +187,8 @@ function startAttempt(client, address) {
     },
     /** Fails the attempt asynchronously: error, then the close handling (retry or destroy). */
     fail(err) {
+      // Releases the addon's event function if the attempt never started.
+      native.destroy();
       process.nextTick(() => {
         if (finished) return;
         finished = true;
