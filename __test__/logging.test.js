@@ -64,6 +64,37 @@ test('Appendix A: log lines of failed attempts and retries (error objects inspec
   assert.ok(ours.some((l) => l.includes("code: 'ENOENT'")), 'error printed with its code');
 });
 
+const CERTS = require('path').join(__dirname, '..', 'local-node-ipc-certs');
+
+async function netSession(t, impl, tls) {
+  const s = h.scope(t);
+  const port = await h.freePort();
+  const serverTls = tls ? { tls: { public: `${CERTS}/server.pub`, private: `${CERTS}/private/server.key` } } : {};
+  const clientTls = tls ? { tls: { rejectUnauthorized: true, trustedConnections: `${CERTS}/server.pub` } } : {};
+  const server = s.spawnPeer('server.js', [{ serveForm: 'net', host: 'localhost', port, captureLog: true, config: serverTls }], { impl });
+  await server.waitFor('start');
+  const client = s.spawnPeer('client.js', [{
+    id: 'srv', net: { host: 'localhost', port }, captureLog: true, config: { id: 'me', ...clientTls },
+    emitOnConnect: [{ type: 'hello', data: { id: 'c1' } }], disconnectOn: 'x',
+  }], { impl });
+  await server.waitFor((l) => l.ev === 'message');
+  await server.send({ cmd: 'emit', type: 'x', data: [1, 'two'] });
+  await client.waitFor('destroy');
+  await server.waitFor('socket.disconnected');
+  const norm = (peer) => logLines(peer, `${port}`);
+  return { server: norm(server), client: norm(client) };
+}
+
+for (const tls of [false, true]) {
+  test(`Appendix A: ${tls ? 'TLS' : 'TCP'} session log lines (inspected options and config.tls included) equal node-ipc 9.2.1`, T, async (t) => {
+    const ref = await netSession(t, 'node-ipc', tls);
+    const ours = await netSession(t, 'native', tls);
+    assert.deepEqual(ours.server, ref.server);
+    assert.deepEqual(ours.client, ref.client);
+    assert.ok(ours.server.includes(`starting server as ${tls ? 'TLS' : 'TCP'}`));
+  });
+}
+
 test('§7 silent: true suppresses every line; a custom logger receives single strings', T, async (t) => {
   const ipc = new (require('..').IPC)();
   const lines = [];
