@@ -33,7 +33,7 @@ class Server {
     this.broadcast = broadcast;
     Object.defineProperty(this, STATE, {
       // The delimiter is captured per server (Q12 fix).
-      value: { delimiter: config.delimiter, native: null, batch: null, closing: null },
+      value: { delimiter: config.delimiter, listener: null, closing: null },
     });
     // Registered first, as in node-ipc, so users see socket.disconnected before close.
     this.on('close', socketClosed);
@@ -77,20 +77,28 @@ class Server {
       }
     }
     const state = this[STATE];
+    // Each start() has its own listener: node-ipc lets a second start() open another
+    // listening socket while the first one's connections live on.
+    const listener = {
+      native: null,
+      batch: null,
+      link: null,
+      facades: new Map(),
+      rawDecoders: config.rawBuffer ? new Map() : null,
+    };
     const native = new NativeServer((kind, conn, text, bytes, flag) => {
-      onNativeEvent(this, kind, conn, text, bytes, flag);
+      onNativeEvent(this, listener, kind, conn, text, bytes, flag);
     });
     const batch = new WriteBatch((targets, chunks) => native.writeBatch(targets, chunks));
-    state.native = native;
-    state.batch = batch;
-    state.link = {
+    listener.native = native;
+    listener.batch = batch;
+    listener.link = {
       write: (conn, chunk) => batch.push(conn, chunk),
       end: (conn) => { batch.flush(); native.end(conn); },
       destroy: (conn) => { batch.flush(); native.destroy(conn); },
       queued: (conn) => native.queuedBytes(conn),
     };
-    state.facades = new Map();
-    state.rawDecoders = config.rawBuffer ? new Map() : null;
+    state.listener = listener;
     const framing = {
       delimiter: state.delimiter,
       raw: Boolean(config.rawBuffer),
@@ -122,7 +130,8 @@ class Server {
         tls,
       });
     }
-    this.server = new ListenerFacade(native, address, this);
+    listener.facade = new ListenerFacade(native, address, this);
+    this.server = listener.facade;
     this.server.maxConnections = config.maxConnections;
   }
 }
@@ -132,11 +141,11 @@ function maxConnectionsOption(value) {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function onNativeEvent(server, kind, conn, text, bytes, flag) {
+function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
   const state = server[STATE];
   switch (kind) {
     case EVENT.FRAMES: {
-      const socket = state.facades.get(conn);
+      const socket = listener.facades.get(conn);
       const loud = !server.config.silent;
       publishFrames(server, text, state.delimiter, flag === 1, (message) => {
         const data = message.data;
@@ -147,19 +156,19 @@ function onNativeEvent(server, kind, conn, text, bytes, flag) {
       break;
     }
     case EVENT.RAW: {
-      const socket = state.facades.get(conn);
-      let decoder = state.rawDecoders.get(conn);
+      const socket = listener.facades.get(conn);
+      let decoder = listener.rawDecoders.get(conn);
       if (!decoder) {
         decoder = new RawDecoder(server.config.encoding);
-        state.rawDecoders.set(conn, decoder);
+        listener.rawDecoders.set(conn, decoder);
       }
       server.publish('data', decoder.decode(bytes), socket);
       break;
     }
     case EVENT.CONNECTED: {
-      const socket = new SocketFacade(state.link, conn, parsePeer(text));
+      const socket = new SocketFacade(listener.link, conn, parsePeer(text));
       socket.setEncoding(server.config.encoding);
-      state.facades.set(conn, socket);
+      listener.facades.set(conn, socket);
       server.sockets.push(socket);
       server.log('## socket connection to server detected ##');
       server.publish('connect', socket);
@@ -172,9 +181,9 @@ function onNativeEvent(server, kind, conn, text, bytes, flag) {
       break;
     }
     case EVENT.CLOSED: {
-      const socket = state.facades.get(conn);
-      state.facades.delete(conn);
-      if (state.rawDecoders) state.rawDecoders.delete(conn);
+      const socket = listener.facades.get(conn);
+      listener.facades.delete(conn);
+      if (listener.rawDecoders) listener.rawDecoders.delete(conn);
       socket._markClosed(flag === 1);
       state.closing = socket;
       try {
@@ -182,16 +191,16 @@ function onNativeEvent(server, kind, conn, text, bytes, flag) {
       } finally {
         state.closing = null;
       }
-      server.server._connectionClosed();
+      listener.facade._connectionClosed();
       break;
     }
     case EVENT.LISTENING:
-      server.server._listening();
+      listener.facade._listening();
       server.onStart(undefined);
       break;
     case EVENT.LISTEN_FAILED: {
       const err = systemError(text, server.path);
-      server.server._listenFailed();
+      listener.facade._listenFailed();
       server.log('server error', err);
       server.publish('error', err);
       break;
@@ -255,8 +264,11 @@ function broadcast(type, data) {
     for (let i = 1; i < this.sockets.length; i++) udpEmit(this, state, this.sockets[i], message, type, data);
     return;
   }
-  if (state.batch && this.sockets.every((s) => s instanceof SocketFacade)) {
-    if (this.sockets.length > 0) state.batch.push(BROADCAST, message);
+  // One native fan-out when every socket belongs to the current listener (the usual
+  // case); otherwise (sockets of an earlier start(), foreign streams) one write each.
+  const listener = state.listener;
+  if (listener && this.sockets.every((socket) => socket._link === listener.link)) {
+    if (this.sockets.length > 0) listener.batch.push(BROADCAST, message);
     return;
   }
   for (let i = 0; i < this.sockets.length; i++) this.sockets[i].write(message);
