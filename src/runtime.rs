@@ -3,11 +3,13 @@
 use once_cell::sync::Lazy;
 use tokio::runtime::{Builder, Runtime};
 
-/// One runtime per process, shared by every server and client. Two workers: one core
-/// keeps the JavaScript thread, the other(s) move bytes.
+/// One runtime per process, shared by every server and client. One worker: sends are
+/// mostly written from the JavaScript thread itself, so the worker only reads, accepts
+/// and finishes partial writes; a second worker made wake-ups slower on 2 cores (more
+/// threads competing with the JavaScript thread), measured with `npm run bench`.
 pub static RUNTIME: Lazy<Runtime> = Lazy::new(|| {
     Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(1)
         .thread_name("node-ipc-native")
         .enable_all()
         .build()

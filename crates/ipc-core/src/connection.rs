@@ -1,8 +1,14 @@
 //! One established connection: a reader task that frames incoming bytes and reports them,
-//! and a writer task that sends queued bytes in batches.
+//! and a writer that sends bytes. On sockets (Unix, TCP) a send made while nothing is
+//! queued goes straight to the kernel from the caller's thread — no task wake-up, no
+//! extra copy; only what the kernel does not take at once is queued for the writer task.
+//! Other streams (TLS, pipes) always go through the writer task.
 
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -44,12 +50,85 @@ enum WriteOp {
     Finish,
 }
 
+/// A socket write half that can be written without blocking from any thread.
+pub trait SocketWrite: Send + Sync + 'static {
+    /// Writes what the kernel takes now (`WouldBlock` if nothing).
+    fn try_write(&self, buf: &[u8]) -> io::Result<usize>;
+    /// Resolves when the socket may take more bytes.
+    fn writable(&self) -> Pin<Box<dyn Future<Output = io::Result<()>> + Send + '_>>;
+    /// Half-closes (the peer sees end of stream).
+    fn shutdown(&self);
+}
+
+macro_rules! socket_write {
+    ($half:ty) => {
+        impl SocketWrite for $half {
+            fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+                <$half>::try_write(self, buf)
+            }
+            fn writable(&self) -> Pin<Box<dyn Future<Output = io::Result<()>> + Send + '_>> {
+                Box::pin(<$half>::writable(self))
+            }
+            fn shutdown(&self) {
+                let _ = socket2::SockRef::from(self.as_ref()).shutdown(std::net::Shutdown::Write);
+            }
+        }
+    };
+}
+
+socket_write!(tokio::net::tcp::OwnedWriteHalf);
+#[cfg(unix)]
+socket_write!(tokio::net::unix::OwnedWriteHalf);
+
+/// The write side of a connection.
+pub enum WriteSide {
+    /// A socket: sends may go straight to the kernel.
+    Socket(Arc<dyn SocketWrite>),
+    /// Any other stream (TLS, pipes): written by the writer task only.
+    Stream(Box<dyn AsyncWrite + Send + Unpin>),
+}
+
+/// Who may write next. Invariant: when `busy` is false, nothing is queued and the writer
+/// task holds nothing, so a sender may write directly without reordering bytes.
+#[derive(Default)]
+struct Gate {
+    busy: bool,
+    finished: bool,
+}
+
 /// State shared by a connection's handle and its tasks.
 struct Control {
     stop_reading: Notify,
     destroyed: AtomicBool,
     writer_error: Mutex<Option<IpcError>>,
     queued: AtomicUsize,
+    gate: Mutex<Gate>,
+    direct: OnceLock<Arc<dyn SocketWrite>>,
+}
+
+impl Control {
+    fn gate(&self) -> MutexGuard<'_, Gate> {
+        // Every critical section only flips two booleans: a poisoned lock is still sound.
+        self.gate.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn fail_write(&self, e: io::Error) {
+        if let Ok(mut slot) = self.writer_error.lock() {
+            slot.get_or_insert(IpcError::io("write", "", e));
+        }
+        self.stop_reading.notify_one();
+    }
+
+    /// Queues the end of the write side, after everything sent before.
+    fn finish(&self, tx: &mpsc::UnboundedSender<WriteOp>) {
+        let mut gate = self.gate();
+        if gate.finished {
+            return;
+        }
+        gate.finished = true;
+        gate.busy = true;
+        let _ = tx.send(WriteOp::Finish);
+    }
 }
 
 /// Sends to and closes one connection. Cheap to clone.
@@ -79,6 +158,8 @@ impl ConnectionHandle {
             destroyed: AtomicBool::new(false),
             writer_error: Mutex::new(None),
             queued: AtomicUsize::new(0),
+            gate: Mutex::new(Gate::default()),
+            direct: OnceLock::new(),
         });
         (
             ConnectionHandle {
@@ -93,12 +174,34 @@ impl ConnectionHandle {
         )
     }
 
-    /// Queues bytes for sending. Returns false when the connection is finished.
-    pub fn send(&self, bytes: Bytes) -> bool {
+    /// Sends bytes, in order with everything sent before: straight to the kernel when
+    /// possible, else queued for the writer task. Returns false when the connection is
+    /// finished (the bytes are dropped).
+    pub fn send(&self, mut bytes: Bytes) -> bool {
+        let control = &self.control;
+        let mut gate = control.gate();
+        if gate.finished {
+            return false;
+        }
+        if !gate.busy {
+            if let Some(socket) = control.direct.get() {
+                match socket.try_write(&bytes) {
+                    Ok(n) if n == bytes.len() => return true,
+                    Ok(n) => bytes = bytes.slice(n..),
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(e) => {
+                        gate.finished = true;
+                        control.fail_write(e);
+                        return false;
+                    }
+                }
+            }
+            gate.busy = true;
+        }
         let len = bytes.len();
-        self.control.queued.fetch_add(len, Ordering::AcqRel);
+        control.queued.fetch_add(len, Ordering::AcqRel);
         if self.tx.send(WriteOp::Data(bytes)).is_err() {
-            self.control.queued.fetch_sub(len, Ordering::AcqRel);
+            control.queued.fetch_sub(len, Ordering::AcqRel);
             return false;
         }
         true
@@ -112,13 +215,13 @@ impl ConnectionHandle {
     /// Half-closes: sends what is queued, then shuts the write side (the peer sees EOF).
     /// Reading goes on until the peer closes too.
     pub fn end(&self) {
-        let _ = self.tx.send(WriteOp::Finish);
+        self.control.finish(&self.tx);
     }
 
     /// Closes: stops reading now, sends what was queued before this call, then closes.
     pub fn destroy(&self) {
         self.control.destroyed.store(true, Ordering::Release);
-        let _ = self.tx.send(WriteOp::Finish);
+        self.control.finish(&self.tx);
         self.control.stop_reading.notify_one();
     }
 }
@@ -143,23 +246,32 @@ impl PendingConnection {
 
     /// Starts the reader and writer tasks for `conn` on the current tokio runtime.
     /// `on_closed` runs once the connection is finished, just before `Closed` is reported.
-    pub fn attach<R, W, F>(
+    pub fn attach<R, F>(
         self,
         conn: ConnId,
         reader: R,
-        writer: W,
+        writer: WriteSide,
         framing: Framing,
         sink: Arc<dyn EventSink>,
         on_closed: F,
     ) where
         R: AsyncRead + Send + Unpin + 'static,
-        W: AsyncWrite + Send + Unpin + 'static,
         F: FnOnce() + Send + 'static,
     {
         let control = Arc::clone(&self.control);
         let finish = self.finish;
-        let mut writer_task = tokio::spawn(run_writer(writer, self.rx, Arc::clone(&self.control)));
+        let sink_writer = match writer {
+            WriteSide::Socket(socket) => {
+                // Sends may now bypass the writer task (once it has drained the queue).
+                let _ = self.control.direct.set(Arc::clone(&socket));
+                Sink::Socket(socket)
+            }
+            WriteSide::Stream(stream) => Sink::Stream(stream),
+        };
+        let mut writer_task =
+            tokio::spawn(run_writer(sink_writer, self.rx, Arc::clone(&self.control)));
         let reader_sink = Arc::clone(&sink);
+        let finish_control = Arc::clone(&self.control);
         let reader_task =
             tokio::spawn(
                 async move { run_reader(conn, reader, framing, &reader_sink, &control).await },
@@ -174,7 +286,7 @@ impl PendingConnection {
                     true
                 }
             };
-            let _ = finish.send(WriteOp::Finish);
+            finish_control.finish(&finish);
             on_closed();
             sink.send(Event::Closed { conn, had_error });
             drop(sink);
@@ -279,9 +391,45 @@ fn take_writer_error(control: &Control) -> Option<IpcError> {
     control.writer_error.lock().ok().and_then(|mut e| e.take())
 }
 
-/// Writes queued bytes, coalescing small writes into one syscall.
-async fn run_writer<W: AsyncWrite + Unpin>(
-    mut writer: W,
+/// Where the writer task writes.
+enum Sink {
+    Socket(Arc<dyn SocketWrite>),
+    Stream(Box<dyn AsyncWrite + Send + Unpin>),
+}
+
+impl Sink {
+    async fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        match self {
+            Sink::Stream(stream) => stream.write_all(buf).await,
+            Sink::Socket(socket) => {
+                while !buf.is_empty() {
+                    match socket.try_write(buf) {
+                        Ok(n) => buf = &buf[n..],
+                        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                            socket.writable().await?
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    async fn shutdown(&mut self) {
+        match self {
+            Sink::Stream(stream) => {
+                let _ = stream.shutdown().await;
+            }
+            Sink::Socket(socket) => socket.shutdown(),
+        }
+    }
+}
+
+/// Writes queued bytes, coalescing small writes into one syscall; hands the socket back
+/// to direct sends whenever the queue runs empty.
+async fn run_writer(
+    mut sink: Sink,
     mut rx: mpsc::UnboundedReceiver<WriteOp>,
     control: Arc<Control>,
 ) {
@@ -303,9 +451,9 @@ async fn run_writer<W: AsyncWrite + Unpin>(
                     written += bytes.len();
                     if bytes.len() >= COALESCE_LIMIT {
                         // Large payloads go out directly, after what is already buffered.
-                        result = flush(&mut writer, &mut buf).await;
+                        result = flush(&mut sink, &mut buf).await;
                         if result.is_ok() {
-                            result = writer.write_all(&bytes).await;
+                            result = sink.write_all(&bytes).await;
                         }
                         if result.is_err() {
                             break;
@@ -321,28 +469,32 @@ async fn run_writer<W: AsyncWrite + Unpin>(
             next = rx.try_recv().ok();
         }
         if result.is_ok() {
-            result = flush(&mut writer, &mut buf).await;
+            result = flush(&mut sink, &mut buf).await;
         }
         control.queued.fetch_sub(written, Ordering::AcqRel);
         if let Err(e) = result {
-            if let Ok(mut slot) = control.writer_error.lock() {
-                slot.get_or_insert(IpcError::io("write", "", e));
-            }
-            control.stop_reading.notify_one();
+            control.gate().finished = true;
+            control.fail_write(e);
             return;
         }
         if buf.capacity() > 4 * COALESCE_LIMIT {
             buf = BytesMut::new();
         }
+        if !finish {
+            let mut gate = control.gate();
+            if rx.is_empty() && !gate.finished {
+                gate.busy = false;
+            }
+        }
     }
-    let _ = writer.shutdown().await;
+    sink.shutdown().await;
 }
 
-async fn flush<W: AsyncWrite + Unpin>(writer: &mut W, buf: &mut BytesMut) -> std::io::Result<()> {
+async fn flush(sink: &mut Sink, buf: &mut BytesMut) -> io::Result<()> {
     if buf.is_empty() {
         return Ok(());
     }
-    let r = writer.write_all(buf).await;
+    let r = sink.write_all(buf).await;
     buf.clear();
     r
 }

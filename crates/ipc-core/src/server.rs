@@ -298,12 +298,7 @@ impl Listener {
                 if *tls {
                     return Ok(Accepted::Tls(Box::new(stream), None));
                 }
-                let (r, w) = stream.into_split();
-                Ok(Accepted::Ready(Split {
-                    reader: Box::new(r),
-                    writer: Box::new(w),
-                    peer: None,
-                }))
+                Ok(Accepted::Ready(Split::unix(stream)))
             }
             #[cfg(windows)]
             Listener::Pipe(pipe) => pipe

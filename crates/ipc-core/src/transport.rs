@@ -4,10 +4,12 @@
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 
+use crate::connection::WriteSide;
 use crate::error::IpcError;
 use crate::tls::{handshake_error, TlsClient};
 
@@ -82,7 +84,7 @@ pub struct Split {
     /// The reading half.
     pub reader: Box<dyn AsyncRead + Send + Unpin>,
     /// The writing half.
-    pub writer: Box<dyn AsyncWrite + Send + Unpin>,
+    pub writer: WriteSide,
     /// The peer address (`ip:port`, IPv6 in brackets), when the transport has one.
     pub peer: Option<String>,
 }
@@ -95,8 +97,18 @@ impl Split {
         let (r, w) = tokio::io::split(stream);
         Split {
             reader: Box::new(r),
-            writer: Box::new(w),
+            writer: WriteSide::Stream(Box::new(w)),
             peer,
+        }
+    }
+
+    #[cfg(unix)]
+    pub(crate) fn unix(stream: tokio::net::UnixStream) -> Split {
+        let (r, w) = stream.into_split();
+        Split {
+            reader: Box::new(r),
+            writer: WriteSide::Socket(Arc::new(w)),
+            peer: None,
         }
     }
 
@@ -105,7 +117,7 @@ impl Split {
         let (r, w) = stream.into_split();
         Split {
             reader: Box::new(r),
-            writer: Box::new(w),
+            writer: WriteSide::Socket(Arc::new(w)),
             peer: Some(peer.to_string()),
         }
     }
@@ -250,12 +262,7 @@ async fn connect_local(path: &Path, endpoint: &Endpoint) -> Result<Split, IpcErr
     let stream = tokio::net::UnixStream::connect(path)
         .await
         .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
-    let (r, w) = stream.into_split();
-    Ok(Split {
-        reader: Box::new(r),
-        writer: Box::new(w),
-        peer: None,
-    })
+    Ok(Split::unix(stream))
 }
 
 #[cfg(windows)]
