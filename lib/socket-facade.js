@@ -2,7 +2,7 @@
 // The object node-ipc code receives where node-ipc 9.x handed out a net.Socket: in server
 // handlers, in `server.sockets` and at `ipc.of[id].socket`. The socket itself is owned by
 // the addon; this facade has a stable identity per connection and the members real code
-// uses. It is an EventEmitter ('connect', 'end', 'close') but not a net.Socket.
+// uses. It is an EventEmitter ('connect', 'close') but not a net.Socket.
 
 const { EventEmitter } = require('events');
 
