@@ -110,8 +110,9 @@ impl NativeClient {
     #[napi(catch_unwind)]
     pub fn write_batch(&self, chunks: Vec<Either<String, Buffer>>) {
         if let Some(h) = &self.handle {
+            // The JavaScript side batches per tick: write through when the queue is empty.
             for chunk in chunks {
-                h.send(chunk_bytes(chunk));
+                h.send_now(chunk_bytes(chunk));
             }
         }
     }

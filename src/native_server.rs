@@ -87,10 +87,11 @@ impl NativeServer {
         let Some(server) = &self.server else { return };
         for (target, chunk) in targets.into_iter().zip(chunks) {
             let bytes = chunk_bytes(chunk);
+            // The JavaScript side batches per tick: write through when the queue is empty.
             if target == BROADCAST {
-                server.broadcast(bytes);
+                server.broadcast_now(bytes);
             } else {
-                server.send(target, bytes);
+                server.send_now(target, bytes);
             }
         }
     }

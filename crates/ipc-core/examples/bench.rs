@@ -1,7 +1,9 @@
 //! Rust-to-Rust benchmark of ipc-core beside a bare tokio loop with the same framing
 //! (JSON frames + '\f'): flood (messages one way) and pingpong (sequential round trips),
 //! over Unix sockets and TCP. Run: `cargo run --release -p ipc-core --example bench`
-//! (`-- --json` for machine output, `-- --quick` for a short run).
+//! (`-- --json` for machine output, `-- --quick` for a short run). Each side uses the API
+//! a Rust program would pick: `send` (coalescing) for the flood, `send_now` (write
+//! through) for request/response.
 
 use std::time::{Duration, Instant};
 
@@ -128,7 +130,8 @@ async fn core_pingpong(via: Via, n: usize) -> (f64, f64) {
     tokio::spawn(async move {
         while let Some(ev) = srx.recv().await {
             if let Event::Frames { conn, run, .. } = ev {
-                server.send(conn, run);
+                // One reply per request: write through (the latency API).
+                server.send_now(conn, run);
             }
         }
     });
@@ -145,7 +148,7 @@ async fn core_pingpong(via: Via, n: usize) -> (f64, f64) {
     for i in 0..n {
         let f = frame(i);
         let t = Instant::now();
-        client.send(f.clone());
+        client.send_now(f.clone());
         match crx.recv().await {
             Some(Event::Frames { run, .. }) => assert_eq!(run, f, "echo"),
             other => panic!("unexpected {other:?}"),

@@ -1,8 +1,9 @@
 //! One established connection: a reader task that frames incoming bytes and reports them,
-//! and a writer that sends bytes. On sockets (Unix, TCP) a send made while nothing is
-//! queued goes straight to the kernel from the caller's thread — no task wake-up, no
-//! extra copy; only what the kernel does not take at once is queued for the writer task.
-//! Other streams (TLS, pipes) always go through the writer task.
+//! and a writer task that sends queued bytes in coalesced batches. On sockets (Unix, TCP)
+//! [`ConnectionHandle::send_now`] may skip the queue: made while nothing is queued, it
+//! goes straight to the kernel from the caller's thread — no task wake-up, no extra copy;
+//! only what the kernel does not take at once is queued. Other streams (TLS, pipes)
+//! always go through the writer task.
 
 use std::future::Future;
 use std::io;
@@ -174,10 +175,23 @@ impl ConnectionHandle {
         )
     }
 
-    /// Sends bytes, in order with everything sent before: straight to the kernel when
-    /// possible, else queued for the writer task. Returns false when the connection is
-    /// finished (the bytes are dropped).
-    pub fn send(&self, mut bytes: Bytes) -> bool {
+    /// Queues bytes for the writer task, in order with everything sent before. Many small
+    /// sends in a row are coalesced into few system calls. Returns false when the
+    /// connection is finished (the bytes are dropped).
+    pub fn send(&self, bytes: Bytes) -> bool {
+        let mut gate = self.control.gate();
+        if gate.finished {
+            return false;
+        }
+        gate.busy = true;
+        self.enqueue(bytes)
+    }
+
+    /// Like [`ConnectionHandle::send`], but writes straight to the kernel from the calling
+    /// thread when nothing is queued (Unix and TCP sockets): no task wake-up, lowest
+    /// latency. Meant for callers that already batch (one call per burst), such as the
+    /// Node binding's per-tick batches; many tiny `send_now` calls cost a system call each.
+    pub fn send_now(&self, mut bytes: Bytes) -> bool {
         let control = &self.control;
         let mut gate = control.gate();
         if gate.finished {
@@ -198,10 +212,15 @@ impl ConnectionHandle {
             }
             gate.busy = true;
         }
+        self.enqueue(bytes)
+    }
+
+    /// Hands bytes to the writer task (the caller holds the gate and marked it busy).
+    fn enqueue(&self, bytes: Bytes) -> bool {
         let len = bytes.len();
-        control.queued.fetch_add(len, Ordering::AcqRel);
+        self.control.queued.fetch_add(len, Ordering::AcqRel);
         if self.tx.send(WriteOp::Data(bytes)).is_err() {
-            control.queued.fetch_sub(len, Ordering::AcqRel);
+            self.control.queued.fetch_sub(len, Ordering::AcqRel);
             return false;
         }
         true

@@ -94,16 +94,30 @@ impl Server {
         Server { shared }
     }
 
-    /// Queues `bytes` for one connection; false if it is gone.
+    /// Queues `bytes` for one connection (see [`ConnectionHandle::send`]); false if it is
+    /// gone.
     pub fn send(&self, conn: ConnId, bytes: Bytes) -> bool {
         let handle = self.shared.conns().get(&conn).cloned();
         handle.is_some_and(|h| h.send(bytes))
+    }
+
+    /// Sends `bytes` to one connection, straight to the kernel when nothing is queued
+    /// (see [`ConnectionHandle::send_now`]); false if it is gone.
+    pub fn send_now(&self, conn: ConnId, bytes: Bytes) -> bool {
+        let handle = self.shared.conns().get(&conn).cloned();
+        handle.is_some_and(|h| h.send_now(bytes))
     }
 
     /// Queues the same bytes (shared, not copied) for every connection; returns how many.
     pub fn broadcast(&self, bytes: Bytes) -> usize {
         let conns = self.shared.conns();
         conns.values().filter(|h| h.send(bytes.clone())).count()
+    }
+
+    /// [`Server::broadcast`] with [`ConnectionHandle::send_now`] semantics.
+    pub fn broadcast_now(&self, bytes: Bytes) -> usize {
+        let handles: Vec<ConnectionHandle> = self.shared.conns().values().cloned().collect();
+        handles.iter().filter(|h| h.send_now(bytes.clone())).count()
     }
 
     /// Half-closes one connection after sending what is queued.
