@@ -6,7 +6,7 @@ const { encodeFrame } = require('./frame');
 const { NativeClient, EVENT } = require('./native');
 const { SocketFacade } = require('./socket-facade');
 const { SendQueue } = require('./send-queue');
-const { WriteBatch } = require('./write-batch');
+const { WriteBatch, deliveringEvents } = require('./write-batch');
 const { systemError, nativeThrowToError } = require('./system-error');
 const { localSocketPath } = require('./pipe-path');
 const { clientTls } = require('./tls-options');
@@ -138,7 +138,7 @@ function startAttempt(client, address) {
   const rawDecoder = config.rawBuffer ? new RawDecoder(config.encoding) : null;
   let socket = null;
   let finished = false;
-  const native = new NativeClient((kind, conn, text, bytes, flag) => {
+  const native = new NativeClient(deliveringEvents((kind, conn, text, bytes, flag) => {
     switch (kind) {
       case EVENT.FRAMES:
         receiveFrames(client, text, flag === 1);
@@ -165,7 +165,7 @@ function startAttempt(client, address) {
       default:
         break;
     }
-  });
+  }));
   const batch = new WriteBatch((targets, chunks) => native.writeBatch(chunks));
   socket = new SocketFacade({
     write: (c, chunk) => batch.push(CONN, chunk),

@@ -5,7 +5,7 @@ const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
 const { NativeServer, EVENT } = require('./native');
 const { SocketFacade, parsePeer } = require('./socket-facade');
-const { WriteBatch } = require('./write-batch');
+const { WriteBatch, deliveringEvents } = require('./write-batch');
 const { systemError } = require('./system-error');
 const { publishFrames, RawDecoder } = require('./receive');
 const { ListenerFacade } = require('./listener-facade');
@@ -86,9 +86,9 @@ class Server {
       facades: new Map(),
       rawDecoders: config.rawBuffer ? new Map() : null,
     };
-    const native = new NativeServer((kind, conn, text, bytes, flag) => {
+    const native = new NativeServer(deliveringEvents((kind, conn, text, bytes, flag) => {
       onNativeEvent(this, listener, kind, conn, text, bytes, flag);
-    });
+    }));
     const batch = new WriteBatch((targets, chunks) => native.writeBatch(targets, chunks));
     listener.native = native;
     listener.batch = batch;

@@ -8,6 +8,7 @@ const { NativeUdp, EVENT } = require('./native');
 const { systemError } = require('./system-error');
 const { splitFrames, parseFrame } = require('./frame');
 const { LARGE_MESSAGE_LOG } = require('./receive');
+const { deliveringEvents } = require('./write-batch');
 
 /** Stands where node-ipc exposed its dgram socket: `server.server` and `server.sockets[0]`. */
 class UdpSocketFacade extends EventEmitter {
@@ -36,9 +37,9 @@ class UdpSocketFacade extends EventEmitter {
 function startUdp(server, state) {
   const config = server.config;
   const family = server.udp4 ? 4 : 6;
-  const native = new NativeUdp((kind, conn, text, bytes, flag) => {
+  const native = new NativeUdp(deliveringEvents((kind, conn, text, bytes, flag) => {
     onUdpEvent(server, state, kind, text, bytes, flag);
-  });
+  }));
   const socket = new UdpSocketFacade(native);
   state.udp = native;
   state.udpSocket = socket;
