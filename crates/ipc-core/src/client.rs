@@ -33,15 +33,7 @@ pub fn connect(
     tokio::spawn(async move {
         let connected = match transport::connect(&endpoint, &options).await {
             Ok(c) => c,
-            Err(error) => {
-                pending.abandon();
-                sink.send(Event::Error { conn, error });
-                sink.send(Event::Closed {
-                    conn,
-                    had_error: true,
-                });
-                return;
-            }
+            Err(error) => return failed(&*sink, conn, error),
         };
         if pending.is_destroyed() {
             // Destroyed while connecting: as with a Node socket, nothing happened.
@@ -60,17 +52,20 @@ pub fn connect(
             Ok(split) => {
                 pending.attach(conn, split.reader, split.writer, framing, sink, || {});
             }
-            Err(error) => {
-                pending.abandon();
-                sink.send(Event::Error { conn, error });
-                sink.send(Event::Closed {
-                    conn,
-                    had_error: true,
-                });
-            }
+            Err(error) => failed(&*sink, conn, error),
         }
     });
     handle
+}
+
+/// A connection attempt that failed: its error, then its close. (Writes queued for it
+/// are dropped with the pending connection.)
+fn failed(sink: &dyn EventSink, conn: ConnId, error: IpcError) {
+    sink.send(Event::Error { conn, error });
+    sink.send(Event::Closed {
+        conn,
+        had_error: true,
+    });
 }
 
 /// When and how often a [`Client`] reconnects (node-ipc's `retry`, `maxRetries`,
