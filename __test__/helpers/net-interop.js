@@ -1,12 +1,14 @@
 'use strict';
 /**
- * Interop scenarios over network transports (TCP, TLS), shared by tcp.test.js and tls.test.js.
- * The payload cases are those of interop.test.js (unix): §6.1 values and normalisation (Q13,
- * Q14), §6.4 1 MiB and 10,000 pipelined frames, §4.6 broadcast, §6.3/Q38 socket.disconnected id.
+ * Interop scenarios over any transport, shared by interop.test.js (unix sockets), tcp.test.js,
+ * tls.test.js and udp.test.js (CASES, emitEntry): §6.1 values and normalisation (Q13, Q14),
+ * §6.4 1 MiB and 10,000 pipelined frames, §4.6 broadcast, §6.3/Q38 socket.disconnected id,
+ * §4.4 server.emit(socket, ...) replies.
  *
  * A transport says how a server peer listens and how a client peer reaches it:
- *   transport.listen(s, impl, serverOpts) -> { server, host, port }   (server already started)
- *   transport.clientOptions(endpoint, clientOpts) -> options for fixtures/client.js
+ *   transport.listen(s, impl, serverOpts) -> endpoint: { server, host, port } (network) or
+ *                                            { server, path } (unix); the server already started
+ *   transport.clientOptions(endpoint, clientOpts, impl) -> options for fixtures/client.js
  *
  * Not required by fixtures (it pulls in node:assert only; helpers/index.js is not loaded here).
  */
@@ -37,9 +39,7 @@ function netTransport(o = {}) {
     async listen(s, impl, serverOpts = {}) {
       const port = await freePort();
       const opts = mergeOpts({ serveForm: 'net', host, port, config: cfg(o.serverConfig, impl) }, serverOpts);
-      const server = s.spawnPeer('server.js', [opts], { impl, name: `server[${implLabel(impl)}]` });
-      await server.waitFor('start', 10000);
-      return { server, host, port };
+      return { server: await startServer(s, impl, opts), host, port };
     },
     clientOptions(ep, clientOpts = {}, impl) {
       return mergeOpts(
@@ -48,6 +48,32 @@ function netTransport(o = {}) {
       );
     },
   };
+}
+
+/**
+ * Unix-socket transport: serve() on a fresh unique path (s.socketPath(tag), unlinked when the
+ * scope ends), connectTo('srv', path).
+ * @param {object} [o]
+ * @param {string} [o.tag='io'] tag of the socket file names
+ */
+function unixTransport(o = {}) {
+  const tag = o.tag || 'io';
+  return {
+    async listen(s, impl, serverOpts = {}) {
+      const path = s.socketPath(tag);
+      return { server: await startServer(s, impl, mergeOpts({ path }, serverOpts)), path };
+    },
+    clientOptions(ep, clientOpts = {}) {
+      return mergeOpts({ id: 'srv', path: ep.path }, clientOpts);
+    },
+  };
+}
+
+/** Spawn fixtures/server.js with `opts` and wait for its 'start'. */
+async function startServer(s, impl, opts) {
+  const server = s.spawnPeer('server.js', [opts], { impl, name: `server[${implLabel(impl)}]` });
+  await server.waitFor('start', 10000);
+  return server;
 }
 
 /** Start a server peer and one client peer connected to it. */
@@ -67,7 +93,7 @@ async function addClient(s, transport, dir, ep, clientOpts = {}, name = 'client'
   return client;
 }
 
-/** The payload cases of interop.test.js: {name, dataExpr | data | noData, expect}. */
+/** The §6.1 payload cases (one list per interop test): {name, dataExpr | data | noData, expect}. */
 const CASES = {
   unicode: [
     { name: 'latin + cjk', data: 'héllo wörld — 日本語テキスト', expect: 'héllo wörld — 日本語テキスト' },
@@ -272,8 +298,26 @@ async function disconnectedId(s, transport, dir) {
   assert.deepEqual({ sock: sd2.sock, id: sd2.id, count: sd2.count }, { sock: 2, id: false, count: 0 });
 }
 
+/** §4.4: server.emit(socket, ...) replies (echo ping -> pong) reach only their sender. */
+async function replyToSender(s, transport, dir) {
+  const { ep, client } = await pair(s, transport, dir, { serverOpts: { echo: { ping: 'pong' } } });
+  const other = await addClient(s, transport, dir, ep, {}, 'other');
+  await client.request({ cmd: 'emit', type: 'ping', data: { id: 'A', n: 1 } });
+  await other.request({ cmd: 'emit', type: 'ping', data: { id: 'B', n: 2 } });
+  await client.request({ cmd: 'emit', type: 'ping', data: { id: 'A', n: 3 } });
+  const a = await client.waitForCount({ ev: 'message', type: 'pong' }, 2);
+  const b = await other.waitForCount({ ev: 'message', type: 'pong' }, 1);
+  assert.deepEqual(a.map((m) => m.data), [{ id: 'A', n: 1 }, { id: 'A', n: 3 }]);
+  assert.deepEqual(b.map((m) => m.data), [{ id: 'B', n: 2 }]);
+  // each reply went only to its sender
+  await client.request({ cmd: 'barrier', ms: 100 });
+  assert.equal(client.events({ ev: 'message', type: 'pong' }).length, 2);
+  assert.equal(other.events({ ev: 'message', type: 'pong' }).length, 1);
+}
+
 module.exports = {
   netTransport,
+  unixTransport,
   mergeOpts,
   pair,
   addClient,
@@ -286,4 +330,5 @@ module.exports = {
   pipelinedPairOpts,
   broadcastThree,
   disconnectedId,
+  replyToSender,
 };
