@@ -1,6 +1,6 @@
 'use strict';
-// One side of one run, in its own process:
-//   node bench/child.js '<json {role, impl, scenario, endpoint, params}>'
+// One side of one run, in its own process (a scenario may have several client processes):
+//   node bench/child.js '<json {role, impl, scenario, endpoint, params, clients, clientIndex}>'
 // Reports on stdout (see lib/protocol.js): {kind:'ready', endpoint} for a listening
 // server, then {kind:'result', ...} or {kind:'error', message}. Exits when the parent
 // closes stdin (or dies), or at once after an error.
@@ -44,21 +44,44 @@ process.stdin.resume();
 
 async function serverRole() {
   let peer = null;
-  const onMessage = scenario.server(spec.params, finish);
+  const reply = (t, d) => handle.send(peer, t, d);
+  const ctx = {
+    clients: spec.clients || 1,
+    broadcast: (t, d) => handle.broadcast(t, d),
+    send: (p, t, d) => handle.send(p, t, d),
+  };
+  let role = scenario.server(spec.params, finish, ctx);
+  if (typeof role === 'function') role = { onMessage: role };
   handle = await impl.listen(spec.endpoint, scenario.types.toServer, {
     onMessage(type, data, socket) {
       peer = socket;
-      onMessage(type, data, (t, d) => handle.send(peer, t, d));
+      role.onMessage(type, data, reply, socket);
     },
-    onPeerClose() {
-      if (!finished) fail(new Error('client connection closed before the scenario finished'));
+    onPeerClose(socket) {
+      if (role.onPeerClose) role.onPeerClose(socket);
+      else if (!finished) fail(new Error('client connection closed before the scenario finished'));
     },
   });
   send({ kind: 'ready', endpoint: handle.endpoint });
 }
 
 async function clientRole() {
-  const role = scenario.client(spec.params, (t, d) => handle.send(t, d), finish);
+  const ctx = {
+    index: spec.clientIndex || 0,
+    clients: spec.clients || 1,
+    /** Opens one more connection (scenarios with manualConnect: churn). */
+    async connect(handlers) {
+      const conn = await impl.connect(spec.endpoint, scenario.types.toClient, handlers);
+      handle = conn; // closed on shutdown
+      return conn;
+    },
+  };
+  const doFinish = (result) => finish({ index: ctx.index, ...result });
+  if (scenario.manualConnect) {
+    scenario.client(spec.params, null, doFinish, ctx).start();
+    return;
+  }
+  const role = scenario.client(spec.params, (t, d) => handle.send(t, d), doFinish, ctx);
   handle = await impl.connect(spec.endpoint, scenario.types.toClient, {
     onMessage: (type, data) => role.handle(type, data),
     onClose() {

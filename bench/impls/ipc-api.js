@@ -1,11 +1,12 @@
 'use strict';
-// Adapter for anything with node-ipc's API (node-ipc 9.2.1 itself and node-ipc-native):
-// the singleton's serve/serveNet/connectTo/connectToNet, server.on/emit, of[id].on/emit.
-// Used once per child.
+// Adapter for anything with node-ipc's API (node-ipc-native, node-ipc 9.2.1, node-ipc 14):
+// the singleton's serve/serveNet/connectTo/connectToNet/disconnect, server.on/emit/
+// broadcast, of[id].on/emit. Only the public API is used. Used once per child (a churn
+// client connects and disconnects the same id many times in one process).
 //
 // Adapter interface (shared with net.js):
-//   listen(endpoint, types, { onMessage(type, data, peer), onPeerClose() })
-//       -> Promise<{ endpoint, send(peer, type, data), close() }>
+//   listen(endpoint, types, { onMessage(type, data, peer), onPeerClose(peer) })
+//       -> Promise<{ endpoint, send(peer, type, data), broadcast(type, data), close() }>
 //   connect(endpoint, types, { onMessage(type, data), onClose() })
 //       -> Promise<{ send(type, data), close() }>
 // `types` lists the message types the scenario expects on that side.
@@ -22,7 +23,7 @@ function unsupported(endpoint) {
   return new Error(`transport ${endpoint.kind} is not supported by this adapter`);
 }
 
-function configure(ipc) {
+function configureCommon(ipc) {
   ipc.config.silent = true;
   ipc.config.id = SERVER_ID;
   ipc.config.retry = 100;
@@ -36,9 +37,9 @@ function stopServer(server) {
 }
 
 /**
- * A UDP peer bound to host:port. Resolves once the socket is bound: both
- * implementations publish `connect` on the server when the dgram socket is listening
- * (`start` comes earlier, right after the bind is issued).
+ * A UDP peer bound to host:port. Resolves once the socket is bound: every
+ * implementation publishes `connect` on the server when the dgram socket is listening
+ * (`start` comes earlier in 9.x, right after the bind is issued).
  */
 function udpPeer(ipc, host, port, types, onMessage) {
   return new Promise((resolve, reject) => {
@@ -56,17 +57,29 @@ function udpPeer(ipc, host, port, types, onMessage) {
   });
 }
 
-function makeIpcAdapter(load) {
+/**
+ * @param {() => object | Promise<object>} load  returns the node-ipc singleton
+ * @param {(ipc, endpoint) => void} [configure]  implementation-specific settings
+ */
+function makeIpcAdapter(load, configure = () => {}) {
+  async function setup(endpoint) {
+    const ipc = await load();
+    configureCommon(ipc);
+    configure(ipc, endpoint);
+    return ipc;
+  }
+
   return {
-    listen(endpoint, types, handlers) {
-      const ipc = load();
-      configure(ipc);
+    async listen(endpoint, types, handlers) {
+      const ipc = await setup(endpoint);
       if (endpoint.kind === 'udp') {
-        return udpPeer(ipc, endpoint.host, endpoint.port, types, handlers.onMessage).then((server) => ({
+        const server = await udpPeer(ipc, endpoint.host, endpoint.port, types, handlers.onMessage);
+        return {
           endpoint,
           send: (rinfo, type, data) => server.emit(rinfo, type, data),
+          broadcast: (type, data) => server.broadcast(type, data),
           close: () => stopServer(server),
-        }));
+        };
       }
       return new Promise((resolve, reject) => {
         const started = () => {
@@ -74,10 +87,11 @@ function makeIpcAdapter(load) {
           for (const type of types) {
             server.on(type, (data, socket) => handlers.onMessage(type, data, socket));
           }
-          server.on('socket.disconnected', () => handlers.onPeerClose());
+          server.on('socket.disconnected', (socket) => handlers.onPeerClose(socket));
           resolve({
             endpoint,
             send: (socket, type, data) => server.emit(socket, type, data),
+            broadcast: (type, data) => server.broadcast(type, data),
             close: () => stopServer(server),
           });
         };
@@ -94,16 +108,15 @@ function makeIpcAdapter(load) {
       });
     },
 
-    connect(endpoint, types, handlers) {
-      const ipc = load();
-      configure(ipc);
+    async connect(endpoint, types, handlers) {
+      const ipc = await setup(endpoint);
       if (endpoint.kind === 'udp') {
         const target = { address: endpoint.host, port: endpoint.port };
-        return udpPeer(ipc, endpoint.host, endpoint.clientPort, types, (type, data) => handlers.onMessage(type, data))
-          .then((server) => ({
-            send: (type, data) => server.emit(target, type, data),
-            close: () => stopServer(server),
-          }));
+        const server = await udpPeer(ipc, endpoint.host, endpoint.clientPort, types, (type, data) => handlers.onMessage(type, data));
+        return {
+          send: (type, data) => server.emit(target, type, data),
+          close: () => stopServer(server),
+        };
       }
       return new Promise((resolve, reject) => {
         let connected = false;
@@ -137,4 +150,4 @@ function makeIpcAdapter(load) {
   };
 }
 
-module.exports = { makeIpcAdapter };
+module.exports = { makeIpcAdapter, SERVER_ID };

@@ -3,6 +3,7 @@
 // (UDP) speaking node-ipc's framing, JSON.stringify({type, data}) + '\f'. Streams are
 // split on '\f' with the remainder kept for the next chunk, JSON.parse per frame; a
 // datagram is one or more whole frames. No events library, no logging, no queue.
+// server.broadcast = one encode, one write per connected socket.
 // Socket options are Node's defaults (as in node-ipc 9.2.1: no setNoDelay on TCP).
 
 const dgram = require('dgram');
@@ -14,17 +15,33 @@ function encode(type, data) {
   return JSON.stringify({ type, data }) + DELIMITER;
 }
 
-/** Attaches the decoder to a socket; calls onFrame(type, data) per frame. */
+/**
+ * Attaches the decoder to a socket; calls onFrame(type, data) per frame. Only the new
+ * chunk is searched for delimiters; an incomplete frame is kept (string concatenation)
+ * until the chunk that completes it, so a large frame costs linear time.
+ */
 function decodeFrom(socket, onFrame) {
   socket.setEncoding('utf8');
   let rest = '';
+  const deliver = (frame) => {
+    const message = JSON.parse(frame);
+    onFrame(message.type, message.data);
+  };
   socket.on('data', (chunk) => {
-    const frames = (rest + chunk).split(DELIMITER);
-    rest = frames.pop();
-    for (let i = 0; i < frames.length; i++) {
-      const message = JSON.parse(frames[i]);
-      onFrame(message.type, message.data);
+    let end = chunk.indexOf(DELIMITER);
+    if (end === -1) {
+      rest += chunk;
+      return;
     }
+    const first = rest + chunk.slice(0, end);
+    rest = '';
+    deliver(first);
+    let start = end + 1;
+    while ((end = chunk.indexOf(DELIMITER, start)) !== -1) {
+      deliver(chunk.slice(start, end));
+      start = end + 1;
+    }
+    if (start < chunk.length) rest = chunk.slice(start);
   });
 }
 
@@ -87,6 +104,7 @@ module.exports = {
       return udpPeer(endpoint.host, endpoint.port, handlers.onMessage).then((socket) => ({
         endpoint,
         send: (rinfo, type, data) => udpSend(socket, rinfo.address, rinfo.port, type, data),
+        broadcast: () => { throw new Error('no broadcast over UDP'); },
         close: () => closeQuietly(socket),
       }));
     }
@@ -96,13 +114,17 @@ module.exports = {
         sockets.add(socket);
         decodeFrom(socket, (type, data) => handlers.onMessage(type, data, socket));
         socket.on('error', () => {});
-        socket.on('close', () => { sockets.delete(socket); handlers.onPeerClose(); });
+        socket.on('close', () => { sockets.delete(socket); handlers.onPeerClose(socket); });
       });
       server.on('error', reject);
       server.listen(listenArgs(endpoint), () => {
         resolve({
           endpoint,
           send: (socket, type, data) => socket.write(encode(type, data)),
+          broadcast: (type, data) => {
+            const frame = encode(type, data);
+            for (const s of sockets) s.write(frame);
+          },
           close: () => {
             server.close();
             for (const s of sockets) s.destroy();

@@ -3,13 +3,16 @@
 
 const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
 
-  --runs N            runs per (implementation, scenario, transport); the median is reported (default 3)
-  --quick             10x fewer messages (flood 20,000, pingpong 2,000, udploss 2,000) for a fast check
-  --only LIST         scenarios, comma separated: flood,pingpong,udploss (default all)
-  --impl LIST         implementations, comma separated: native,node-ipc,net (default all)
-  --transport LIST    transports of flood and pingpong, comma separated: unix,tcp (default both);
-                      udploss always runs over UDP on loopback
-  --timeout SECONDS   hard limit for one run, both processes included (default 60)
+  --runs N            runs per (scenario, transport, implementation); the median is reported (default 3)
+  --quick             10x fewer messages in every scenario, for a fast check
+  --only LIST         scenarios, comma separated (default all):
+                      flood,pingpong,pipelined,broadcast,large,churn,udploss
+  --impl LIST         implementations, comma separated (default all): native,node-ipc,node-ipc-14,net
+                      (native is the baseline of the ratios; node-ipc = 9.2.1, node-ipc-14 = 14.0.0)
+  --transport LIST    transports, comma separated: unix,tcp,udp (default all); each scenario runs over
+                      those it applies to (udp: pingpong, pipelined, udploss)
+  --no-reduce         run node-ipc 9.2.1 with the full large size too (it times out)
+  --timeout SECONDS   hard limit for one run, all its processes included (default 60)
   --json              machine-readable JSON on stdout (progress still goes to stderr)
   -h, --help          this text
 `;
@@ -42,7 +45,8 @@ function parseArgs(argv, known) {
     scenarios: known.scenarios,
     impls: known.impls,
     transports: known.transports,
-    timeoutMs: 60000,
+    timeoutMs: null, // per scenario (scenario.timeoutS, default 60 s) unless given
+    reduce: true,
     json: false,
     help: false,
   };
@@ -67,6 +71,7 @@ function parseArgs(argv, known) {
       case '--transport': opts.transports = list(takeValue(), known.transports, 'transport'); break;
       case '--timeout': opts.timeoutMs = positive(takeValue(), arg, false) * 1000; break;
       case '--json': opts.json = true; break;
+      case '--no-reduce': opts.reduce = false; break;
       case '-h':
       case '--help': opts.help = true; break;
       default: throw new Error(`unknown option "${argv[k]}"`);

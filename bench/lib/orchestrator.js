@@ -1,12 +1,14 @@
 'use strict';
-// Runs one (implementation, scenario) measurement: a server child, then a client child
-// connecting to the endpoint the server reports, both results collected from stdout,
+// Runs one (implementation, scenario) measurement: a server child, then the client
+// child(ren) (scenario.clients, default 1) connecting to the endpoint the server
+// reports, every result collected from stdout,
 // everything killed and the endpoint released afterwards, a hard timeout over it all.
 // Every child and endpoint ever created is also cleaned up if the parent exits early.
 
 const { spawn } = require('child_process');
 const path = require('path');
 const { createLineReader } = require('./protocol');
+const { removeSocketDir } = require('./transports');
 
 const CHILD = path.join(__dirname, '..', 'child.js');
 const STDERR_KEEP = 4000;
@@ -59,8 +61,9 @@ class Child {
 }
 
 /**
- * One run. Resolves to { ok, error?, server, client } where server/client are the
- * children's result messages; never rejects.
+ * One run. Resolves to { ok, error?, timeout?, server, client, clients } where server is
+ * the server child's result message, clients the client children's (client = clients[0]);
+ * never rejects.
  */
 async function runOnce(args) {
   // A port probed free by the parent can still be taken by someone else before the
@@ -86,7 +89,9 @@ async function runAttempt({ impl, scenario, transport, params, timeoutMs }) {
   let outcome = null;
   try {
     outcome = await new Promise((resolve) => {
-      const results = {};
+      const nClients = scenario.clients || 1;
+      const results = { server: null, clients: new Array(nClients).fill(null) };
+      let clientResults = 0;
       let done = false;
       const settle = (value) => {
         if (done) return;
@@ -95,37 +100,52 @@ async function runAttempt({ impl, scenario, transport, params, timeoutMs }) {
       };
       timer = setTimeout(() => settle({ ok: false, timeout: true, error: `timed out after ${timeoutMs / 1000} s` }), timeoutMs);
 
-      const base = { impl: impl.key, scenario: scenario.name, params };
+      const base = { impl: impl.key, scenario: scenario.name, params, clients: nClients };
+      const name = (child) => (child.role === 'client' && nClients > 1 ? `client ${child.index}` : child.role);
+      const haveResult = (child) => (child.role === 'server' ? results.server !== null : results.clients[child.index] !== null);
       const onMessage = (child) => (msg) => {
         if (msg.kind === 'error') {
-          settle({ ok: false, error: `${child.role}: ${firstLine(msg.message)}`, detail: msg.message });
+          settle({ ok: false, error: `${name(child)}: ${firstLine(msg.message)}`, detail: msg.message });
         } else if (msg.kind === 'ready' && child.role === 'server') {
-          startClient(msg.endpoint);
-        } else if (msg.kind === 'result') {
-          results[child.role] = msg;
-          if (results.server && results.client) settle({ ok: true, ...results });
+          for (let k = 0; k < nClients; k++) startClient(msg.endpoint, k);
+        } else if (msg.kind === 'result' && !haveResult(child)) {
+          if (!msg.ok) {
+            // A side that gave up already (integrity error): no point waiting for the others.
+            settle({ ok: false, error: `${name(child)}: ${msg.error}` });
+            return;
+          }
+          if (child.role === 'server') results.server = msg;
+          else {
+            results.clients[child.index] = msg;
+            clientResults++;
+          }
+          if (results.server && clientResults === nClients) {
+            settle({ ok: true, server: results.server, client: results.clients[0], clients: results.clients });
+          }
         }
       };
       const onExit = (child) => (code, signal) => {
-        if (!results[child.role]) {
+        if (!haveResult(child)) {
           const tail = child.stderr.trim().split('\n').slice(-3).join(' | ');
-          settle({ ok: false, error: `${child.role} exited (${signal || code}) without a result${tail ? `: ${tail}` : ''}` });
+          settle({ ok: false, error: `${name(child)} exited (${signal || code}) without a result${tail ? `: ${tail}` : ''}` });
         }
       };
       const make = (spec) => {
         const child = new Child(spec, (msg) => onMessage(child)(msg), (c, s) => onExit(child)(c, s));
+        child.index = spec.clientIndex || 0;
         children.push(child);
         return child;
       };
-      function startClient(actual) {
+      function startClient(actual, index) {
         if (done) return;
-        make({ ...base, role: 'client', endpoint: actual });
+        make({ ...base, role: 'client', clientIndex: index, endpoint: actual });
       }
       make({ ...base, role: 'server', endpoint });
     });
     if (!outcome.ok) return outcome;
-    const errors = [outcome.server, outcome.client].filter((r) => !r.ok).map((r) => `${r.role}: ${r.error}`);
-    if (errors.length) return { ok: false, error: errors.join('; '), server: outcome.server, client: outcome.client };
+    const errors = [outcome.server, ...outcome.clients].filter((r) => !r.ok)
+      .map((r) => `${r.role}${outcome.clients.length > 1 && r.role === 'client' ? ` ${r.index}` : ''}: ${r.error}`);
+    if (errors.length) return { ok: false, error: errors.join('; '), server: outcome.server, client: outcome.client, clients: outcome.clients };
     return outcome;
   } finally {
     clearTimeout(timer);
@@ -136,8 +156,14 @@ async function runAttempt({ impl, scenario, transport, params, timeoutMs }) {
   }
 }
 
+/** The first line of an error's stack; for a "file:line" header (SyntaxError), the error line. */
 function firstLine(text) {
-  return String(text).split('\n')[0];
+  const lines = String(text).split('\n');
+  if (/^\S+:\d+$/.test(lines[0])) {
+    const error = lines.find((l) => /^\w*Error\b/.test(l));
+    if (error) return `${error} (${lines[0]})`;
+  }
+  return lines[0];
 }
 
 /** Synchronous last-resort cleanup: kill every live child, release every endpoint. */
@@ -145,6 +171,7 @@ function cleanupAll() {
   for (const child of live) child.kill();
   for (const [transport, endpoint] of endpoints) transport.release(endpoint);
   endpoints.clear();
+  removeSocketDir();
 }
 
 let installed = false;

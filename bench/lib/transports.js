@@ -1,8 +1,8 @@
 'use strict';
 // Where a server listens. An endpoint is a plain JSON object handed to the children:
-//   { kind: 'unix', path }
+//   { kind: 'unix', path }                     path = os.tmpdir()/nipc-bench-<parent pid>/<n>.sock
 //   { kind: 'tcp', host: '127.0.0.1', port }
-//   { kind: 'udp', host: '127.0.0.1', port, clientPort }   (udploss scenario only)
+//   { kind: 'udp', host: '127.0.0.1', port, clientPort }   (both peers bind a port)
 // The server child reports the endpoint it actually listens on in its `ready` message
 // and the client is given that one.
 //
@@ -25,6 +25,30 @@ const PORT_MAX = 32767;
 const PROBE_TRIES = 50;
 
 let seq = 0;
+let socketDir = null; // private, owner-only directory of this parent's Unix sockets
+
+/**
+ * The directory every implementation's Unix socket files go in: os.tmpdir()/nipc-bench-<pid>,
+ * mode 0700, created on first use and removed by removeSocketDir(). It is also the
+ * configured socketRoot of node-ipc 14 (which insists on an owner-only root for paths
+ * inside it), so all implementations bind exactly the same path.
+ */
+function ensureSocketDir() {
+  if (socketDir === null) {
+    const dir = path.join(os.tmpdir(), `nipc-bench-${process.pid}`);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
+    socketDir = dir;
+  }
+  return socketDir;
+}
+
+/** Removes the socket directory and anything left in it (synchronous: runs on exit). */
+function removeSocketDir() {
+  if (socketDir === null) return;
+  try { fs.rmSync(socketDir, { recursive: true, force: true }); } catch (_) { /* best effort */ }
+  socketDir = null;
+}
 const recent = []; // ports handed out lately, not handed out again at once
 
 function candidate() {
@@ -77,7 +101,7 @@ const transports = {
     /** A fresh endpoint for one run (may return a promise); `release` removes whatever it left behind. */
     allocate() {
       seq += 1;
-      const file = path.join(os.tmpdir(), `nipc-bench-${process.pid}-${seq}.sock`);
+      const file = path.join(ensureSocketDir(), `${seq}.sock`);
       try { fs.unlinkSync(file); } catch (_) { /* not there */ }
       return { kind: 'unix', path: file };
     },
@@ -112,4 +136,4 @@ const transports = {
 /** Transports selectable with --transport (the stream ones; udp comes with udploss). */
 const STREAM_TRANSPORTS = Object.keys(transports).filter((k) => transports[k].stream);
 
-module.exports = { transports, STREAM_TRANSPORTS };
+module.exports = { transports, STREAM_TRANSPORTS, ALL_TRANSPORTS: Object.keys(transports), removeSocketDir };

@@ -16,9 +16,13 @@ const now = process.hrtime.bigint;
 module.exports = {
   name: 'flood',
   description: 'small messages client -> server, one way',
+  transports: ['unix', 'tcp'],
+  unit: 'msg/s',
+  latency: false,
   defaults: { count: 200000, warmup: 5000 },
   quick: { count: 20000, warmup: 1000 },
   types: { toServer: ['m', 'sync', 'done'], toClient: ['go', 'ack'] },
+  describe: (s) => `flood ${s.count.toLocaleString('en-US')} messages (+${s.warmup.toLocaleString('en-US')} warm-up)`,
 
   server(params, finish) {
     const total = params.warmup + params.count;

@@ -58,4 +58,25 @@ class SequenceChecker {
   }
 }
 
-module.exports = { TEXT, FNV_OFFSET, fold, SequenceChecker };
+/**
+ * Watchdog of a request/response client: a lost request or reply stalls such a scenario,
+ * so when progress() has not changed for `ms`, calls onStall(progress) (once) instead of
+ * leaving it to the run's hard timeout. stop() when the scenario is over.
+ */
+function stallGuard(progress, onStall, ms = 5000) {
+  let last = progress();
+  let since = Date.now();
+  const timer = setInterval(() => {
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= ms) {
+      clearInterval(timer);
+      onStall(now);
+    }
+  }, Math.min(500, ms));
+  return { stop: () => clearInterval(timer) };
+}
+
+module.exports = { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard };

@@ -8,7 +8,7 @@
 //   client: p{i,s} -> server: r{i,s}      (warmup + count times)
 //   client: 'done'{n, checksum} -> server: 'ack'{error}
 
-const { TEXT, FNV_OFFSET, fold, SequenceChecker } = require('./integrity');
+const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard } = require('./integrity');
 const { percentileSorted } = require('../lib/stats');
 
 const now = process.hrtime.bigint;
@@ -16,9 +16,13 @@ const now = process.hrtime.bigint;
 module.exports = {
   name: 'pingpong',
   description: 'sequential round trips client -> server -> client',
+  transports: ['unix', 'tcp', 'udp'],
+  unit: 'rt/s',
+  latency: true,
   defaults: { count: 20000, warmup: 500 },
   quick: { count: 2000, warmup: 200 },
   types: { toServer: ['p', 'done'], toClient: ['r', 'ack'] },
+  describe: (s) => `pingpong ${s.count.toLocaleString('en-US')} round trips (+${s.warmup.toLocaleString('en-US')} warm-up)`,
 
   server(params, finish) {
     const seq = new SequenceChecker();
@@ -49,8 +53,15 @@ module.exports = {
       send('p', { i, s: TEXT });
       sentChecksum = fold(sentChecksum, i, TEXT);
     }
+    let guard = null;
     return {
-      start: ping,
+      start() {
+        guard = stallGuard(() => i, (k) => finish({
+          ok: false,
+          error: `${replies.error ? `replies: ${replies.error}; then ` : ''}no reply to request #${k} for 5 s (lost?)`,
+        }));
+        ping();
+      },
       handle(type, data) {
         if (type === 'r') {
           const t = now();
@@ -64,6 +75,7 @@ module.exports = {
           tEnd = t;
           send('done', { n: i, checksum: sentChecksum });
         } else if (type === 'ack') {
+          guard.stop();
           // The server's verdict on the pings is in the server's own result.
           const replyError = replies.verdict(total, sentChecksum);
           const error = replyError && `replies: ${replyError}`;

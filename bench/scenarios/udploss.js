@@ -22,11 +22,14 @@ const now = process.hrtime.bigint;
 module.exports = {
   name: 'udploss',
   description: 'datagram messages sender -> receiver, one way, loss counted',
-  /** Not selected with --transport: this scenario exists for UDP only. */
+  /** This scenario exists for UDP only. */
   transports: ['udp'],
+  unit: 'msg/s',
+  latency: false,
   defaults: { count: 20000, settleMs: 1000, doneEveryMs: 100 },
   quick: { count: 2000, settleMs: 500, doneEveryMs: 100 },
   types: { toServer: ['m', 'done'], toClient: ['ack'] },
+  describe: (s) => `udploss ${s.count.toLocaleString('en-US')} datagrams (${s.settleMs.toLocaleString('en-US')} ms settle)`,
 
   server(params, finish) {
     const seen = new Uint8Array(params.count);
