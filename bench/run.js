@@ -12,6 +12,7 @@ const { summarize, ratios, formatText } = require('./lib/report');
 const { transports, STREAM_TRANSPORTS, ALL_TRANSPORTS } = require('./lib/transports');
 const { IMPLS, BASELINE } = require('./impls');
 const { SCENARIOS } = require('./scenarios');
+const { runRustBench, formatRustBench } = require('./lib/rust-bench');
 
 function progress(text) {
   process.stderr.write(`${text}\n`);
@@ -156,8 +157,15 @@ async function main() {
     results,
     ratios: ratios(results, BASELINE),
   };
-  progress(`done in ${doc.meta.elapsedS.toFixed(1)} s\n`);
-  process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatText(doc)}\n`);
+  let rustText = '';
+  if (opts.rust) {
+    progress('Rust<->Rust benchmark (cargo, release build)...\n');
+    const rust = runRustBench(opts);
+    doc.rust = rust.ok ? rust.doc : { notRun: rust.reason };
+    rustText = `\n${formatRustBench(rust)}`;
+  }
+  progress(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatText(doc)}\n${rustText}`);
   // The bench fails if node-ipc-native (or the floor, i.e. the bench itself) failed a row;
   // timeouts and failures of the other implementations are results, shown in the table.
   if (results.some((r) => !r.ok && r.status !== 'n/a' && (r.impl === BASELINE || r.impl === 'net'))) process.exitCode = 1;

@@ -12,6 +12,7 @@ const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
   --transport LIST    transports, comma separated: unix,tcp,udp (default all); each scenario runs over
                       those it applies to (udp: pingpong, pipelined, udploss)
   --no-reduce         run node-ipc 9.2.1 with the full large size too (it times out)
+  --no-rust           skip the Rust-to-Rust benchmark (ipc-core vs a bare tokio loop, via cargo)
   --timeout SECONDS   hard limit for one run, all its processes included (default 60)
   --json              machine-readable JSON on stdout (progress still goes to stderr)
   -h, --help          this text
@@ -47,6 +48,7 @@ function parseArgs(argv, known) {
     transports: known.transports,
     timeoutMs: null, // per scenario (scenario.timeoutS, default 60 s) unless given
     reduce: true,
+    rust: true,
     json: false,
     help: false,
   };
@@ -72,6 +74,7 @@ function parseArgs(argv, known) {
       case '--timeout': opts.timeoutMs = positive(takeValue(), arg, false) * 1000; break;
       case '--json': opts.json = true; break;
       case '--no-reduce': opts.reduce = false; break;
+      case '--no-rust': opts.rust = false; break;
       case '-h':
       case '--help': opts.help = true; break;
       default: throw new Error(`unknown option "${argv[k]}"`);
