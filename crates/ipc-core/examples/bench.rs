@@ -120,6 +120,7 @@ async fn core_flood(via: Via, n: usize) -> f64 {
     let rate = n as f64 / start.elapsed().as_secs_f64();
     client.destroy();
     server.shutdown();
+    remove_socket_file(&ep);
     rate
 }
 
@@ -156,7 +157,16 @@ async fn core_pingpong(via: Via, n: usize) -> (f64, f64) {
         lat.push(t.elapsed());
     }
     client.destroy();
+    remove_socket_file(&ep);
     percentiles(lat)
+}
+
+/// The server removes its socket file when its accept loop ends, which may be after this
+/// process exits: remove it here.
+fn remove_socket_file(ep: &Endpoint) {
+    if let Endpoint::Unix(path) = ep {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 fn percentiles(mut lat: Vec<Duration>) -> (f64, f64) {
