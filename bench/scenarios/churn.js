@@ -12,8 +12,7 @@
 // cycle, a final connection sends 'done'{n, checksum}, and the server answers 'ack' once
 // it has seen n disconnections (it waits up to 5 s for late ones).
 
-const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard } = require('./integrity');
-const { percentileSorted } = require('../lib/stats');
+const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard, latencyResult } = require('./integrity');
 
 const now = process.hrtime.bigint;
 const CLOSE_WAIT_MS = 5000;
@@ -122,17 +121,7 @@ module.exports = {
       await ack; // the server's verdict is in the server's own result (it waits up to 5 s for disconnections)
       closing = true;
       conn.close();
-      const replyError = replies.verdict(total, checksum);
-      const error = replyError && `replies: ${replyError}`;
-      const sorted = cycleUs.sort();
-      finish({
-        ok: !error,
-        error,
-        rate: params.count / (ns / 1e9),
-        ms: ns / 1e6,
-        p50: percentileSorted(sorted, 50),
-        p99: percentileSorted(sorted, 99),
-      });
+      finish(latencyResult(params.count, ns / 1e6, cycleUs, replies.verdict(total, checksum)));
     }
     return {
       start() {

@@ -1,4 +1,6 @@
 'use strict';
+
+const { percentileSorted } = require('../lib/stats');
 // Message content and the checksum both ends compute over every message.
 
 /** The short text every message carries (non-ASCII on purpose: UTF-8 split across reads). */
@@ -79,4 +81,39 @@ function stallGuard(progress, onStall, ms = 5000) {
   return { stop: () => clearInterval(timer) };
 }
 
-module.exports = { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard };
+/**
+ * The server side of the round-trip scenarios: checks every request's sequence and
+ * checksum, echoes it back as `replyType`, and answers `done` with the verdict.
+ */
+function checkingEchoServer(requestType, replyType, finish) {
+  const seq = new SequenceChecker();
+  return (type, data, reply) => {
+    if (type === requestType) {
+      seq.check(data);
+      reply(replyType, data);
+    } else if (type === 'done') {
+      const error = seq.verdict(data.n, data.checksum);
+      reply('ack', { error });
+      finish({ ok: !error, error, received: seq.next });
+    }
+  };
+}
+
+/**
+ * The client's result of a latency scenario: the replies' verdict, the rate over `ms`
+ * and the percentiles of `latencyUs` (sorted in place).
+ */
+function latencyResult(count, ms, latencyUs, replyError) {
+  const error = replyError && `replies: ${replyError}`;
+  const sorted = latencyUs.sort();
+  return {
+    ok: !error,
+    error,
+    rate: count / (ms / 1000),
+    ms,
+    p50: percentileSorted(sorted, 50),
+    p99: percentileSorted(sorted, 99),
+  };
+}
+
+module.exports = { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard, checkingEchoServer, latencyResult };

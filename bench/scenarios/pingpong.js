@@ -8,8 +8,7 @@
 //   client: p{i,s} -> server: r{i,s}      (warmup + count times)
 //   client: 'done'{n, checksum} -> server: 'ack'{error}
 
-const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard } = require('./integrity');
-const { percentileSorted } = require('../lib/stats');
+const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard, checkingEchoServer, latencyResult } = require('./integrity');
 
 const now = process.hrtime.bigint;
 
@@ -25,17 +24,7 @@ module.exports = {
   describe: (s) => `pingpong ${s.count.toLocaleString('en-US')} round trips (+${s.warmup.toLocaleString('en-US')} warm-up)`,
 
   server(params, finish) {
-    const seq = new SequenceChecker();
-    return (type, data, reply) => {
-      if (type === 'p') {
-        seq.check(data);
-        reply('r', data);
-      } else if (type === 'done') {
-        const error = seq.verdict(data.n, data.checksum);
-        reply('ack', { error });
-        finish({ ok: !error, error, received: seq.next });
-      }
-    };
+    return checkingEchoServer('p', 'r', finish);
   },
 
   client(params, send, finish) {
@@ -77,18 +66,8 @@ module.exports = {
         } else if (type === 'ack') {
           guard.stop();
           // The server's verdict on the pings is in the server's own result.
-          const replyError = replies.verdict(total, sentChecksum);
-          const error = replyError && `replies: ${replyError}`;
-          const sorted = latencyUs.sort();
-          const ns = Number(tEnd - tStart);
-          finish({
-            ok: !error,
-            error,
-            rate: params.count / (ns / 1e9),
-            ms: ns / 1e6,
-            p50: percentileSorted(sorted, 50),
-            p99: percentileSorted(sorted, 99),
-          });
+          const ms = Number(tEnd - tStart) / 1e6;
+          finish(latencyResult(params.count, ms, latencyUs, replies.verdict(total, sentChecksum)));
         }
       },
     };

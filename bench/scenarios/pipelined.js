@@ -9,8 +9,7 @@
 //   client: q{i,s} (up to `window` outstanding) -> server: a{i,s}   (warmup + count)
 //   client: 'done'{n, checksum} -> server: 'ack'{error}
 
-const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard } = require('./integrity');
-const { percentileSorted } = require('../lib/stats');
+const { TEXT, FNV_OFFSET, fold, SequenceChecker, stallGuard, checkingEchoServer, latencyResult } = require('./integrity');
 
 const { performance } = require('perf_hooks');
 
@@ -28,17 +27,7 @@ module.exports = {
   describe: (s) => `pipelined ${s.count.toLocaleString('en-US')} round trips, ${s.window} in flight (+${s.warmup.toLocaleString('en-US')} warm-up)`,
 
   server(params, finish) {
-    const seq = new SequenceChecker();
-    return (type, data, reply) => {
-      if (type === 'q') {
-        seq.check(data);
-        reply('a', data);
-      } else if (type === 'done') {
-        const error = seq.verdict(data.n, data.checksum);
-        reply('ack', { error });
-        finish({ ok: !error, error, received: seq.next });
-      }
-    };
+    return checkingEchoServer('q', 'a', finish);
   },
 
   client(params, send, finish) {
@@ -84,18 +73,7 @@ module.exports = {
           send('done', { n: sent, checksum: sentChecksum });
         } else if (type === 'ack') {
           guard.stop();
-          const replyError = replies.verdict(total, sentChecksum);
-          const error = replyError && `replies: ${replyError}`;
-          const sorted = latencyUs.sort();
-          const ms = tEnd - tStart;
-          finish({
-            ok: !error,
-            error,
-            rate: params.count / (ms / 1000),
-            ms,
-            p50: percentileSorted(sorted, 50),
-            p99: percentileSorted(sorted, 99),
-          });
+          finish(latencyResult(params.count, tEnd - tStart, latencyUs, replies.verdict(total, sentChecksum)));
         }
       },
     };
