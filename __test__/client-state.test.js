@@ -23,11 +23,11 @@ function lifecycle(peer, from = 0) {
 }
 
 function spawnClient(s, opts, spawnOpts = {}) {
-  return s.spawnPeer('client.js', [{ id: 'srv', ...opts }], { impl: SUBJECT, name: `client[${h.implLabel(SUBJECT)}]`, ...spawnOpts });
+  return h.clientPeer(s, opts, SUBJECT, spawnOpts);
 }
 
 function spawnServer(s, opts, impl = PEER, spawnOpts = {}) {
-  return s.spawnPeer('server.js', [opts], { impl, name: `server[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.serverPeer(s, opts, impl, spawnOpts);
 }
 
 async function staleSocket(s) {

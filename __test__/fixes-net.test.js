@@ -28,16 +28,14 @@ const C = {
 };
 const pem = (p) => fs.readFileSync(p, 'utf8');
 
-function frame(type, data, delimiter = '\f') {
-  return JSON.stringify({ type, data }) + delimiter;
-}
+const { frame } = h;
 
 function spawnServer(s, opts, impl = SUBJECT, spawnOpts = {}) {
-  return s.spawnPeer('server.js', [opts], { impl, name: `server[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.serverPeer(s, opts, impl, spawnOpts);
 }
 
 function spawnClient(s, opts, impl = SUBJECT, spawnOpts = {}) {
-  return s.spawnPeer('client.js', [{ id: 'srv', ...opts }], { impl, name: `client[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.clientPeer(s, opts, impl, spawnOpts);
 }
 
 function tempDir(s, tag) {

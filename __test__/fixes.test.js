@@ -19,16 +19,14 @@ const SUBJECT = 'native';
 const PEER = 'node-ipc';
 const QUICK = 2000; // short waits: 9.2.1 never produces these lines, fail fast there
 
-function frame(type, data, delimiter = '\f') {
-  return JSON.stringify({ type, data }) + delimiter;
-}
+const { frame } = h;
 
 function spawnServer(s, opts, impl = SUBJECT, spawnOpts = {}) {
-  return s.spawnPeer('server.js', [opts], { impl, name: `server[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.serverPeer(s, opts, impl, spawnOpts);
 }
 
 function spawnClient(s, opts, impl = SUBJECT, spawnOpts = {}) {
-  return s.spawnPeer('client.js', [{ id: 'srv', ...opts }], { impl, name: `client[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.clientPeer(s, opts, impl, spawnOpts);
 }
 
 test('FIX Q7: connectTo(sameId) during the old client\'s retry wait leaves no ghost: one connection only (9.2.1: the old timer reconnects too)', T, async (t) => {

@@ -39,7 +39,7 @@ function lifecycle(peer, from = 0) {
 }
 
 function spawnClient(s, opts) {
-  return s.spawnPeer('client.js', [{ id: 'tcpFakeServer', ...opts }], { impl: SUBJECT, name: `client[${h.implLabel(SUBJECT)}]` });
+  return h.clientPeer(s, { id: 'tcpFakeServer', ...opts }, SUBJECT);
 }
 
 test('§8.3 TCP client (jasmine): maxRetries 3, retry 60, connectToNet(id, port, cb) to a closed port: retriesRemaining === maxRetries - errorCount in each error, 4 errors, then destroy', T, async (t) => {

@@ -22,12 +22,10 @@ const SUBJECT = 'native';
 const PEER = 'node-ipc';
 const SERVER_EVENTS = ['start', 'connect', 'message', 'error', 'close', 'socket.disconnected'];
 
-function frame(type, data) {
-  return JSON.stringify({ type, data }) + '\f';
-}
+const { frame } = h;
 
 function spawnServer(s, opts, spawnOpts = {}) {
-  return s.spawnPeer('server.js', [opts], { impl: SUBJECT, name: `server[${h.implLabel(SUBJECT)}]`, ...spawnOpts });
+  return h.serverPeer(s, opts, SUBJECT, spawnOpts);
 }
 
 async function startServer(s, opts = {}) {

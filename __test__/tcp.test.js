@@ -31,20 +31,18 @@ const DIRECTIONS = [
   { server: SUBJECT, client: PEER },
 ];
 
-function frame(type, data) {
-  return JSON.stringify({ type, data }) + '\f';
-}
+const { frame } = h;
 
 function lifecycle(peer, from = 0) {
   return peer.events((l) => LIFECYCLE.includes(l.ev), from);
 }
 
 function spawnServer(s, opts, impl = SUBJECT, spawnOpts = {}) {
-  return s.spawnPeer('server.js', [opts], { impl, name: `server[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.serverPeer(s, opts, impl, spawnOpts);
 }
 
 function spawnClient(s, opts, impl = SUBJECT, spawnOpts = {}) {
-  return s.spawnPeer('client.js', [{ id: 'srv', ...opts }], { impl, name: `client[${h.implLabel(impl)}]`, ...spawnOpts });
+  return h.clientPeer(s, opts, impl, spawnOpts);
 }
 
 /** Send one datagram from the test process and close the socket. */

@@ -76,13 +76,9 @@ function exampleTransport({ serverTls, clientTls, networkHost }) {
   };
 }
 
-function spawnServer(s, opts, impl, spawnOpts = {}) {
-  return s.spawnPeer('server.js', [opts], { impl, name: `server[${h.implLabel(impl)}]`, ...spawnOpts });
-}
+const spawnServer = h.serverPeer;
 
-function spawnClient(s, opts, impl, spawnOpts = {}) {
-  return s.spawnPeer('client.js', [{ id: 'srv', ...opts }], { impl, name: `client[${h.implLabel(impl)}]`, ...spawnOpts });
-}
+const spawnClient = h.clientPeer;
 
 // ---------------------------------------------------------------------------------------------
 // The regenerated certificates themselves

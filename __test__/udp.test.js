@@ -36,9 +36,7 @@ const FAMILIES = {
   udp6: { type: 'udp6', bindHost: '::1', address: '::1', dial: '::1', family: 'IPv6' },
 };
 
-function frame(type, data) {
-  return JSON.stringify({ type, data }) + '\f';
-}
+const { frame } = h;
 
 /** Start a UDP peer: serveNet(bindHost, port, type, cb) + start(). Resolves after `connect`. */
 async function udpPeer(s, impl, fam, extra = {}) {

@@ -14,7 +14,7 @@
  * resources and, for everything else, in a file-level after() hook and on process exit.
  */
 const { after } = require('node:test');
-const impl = require('./impl');
+const implementations = require('./impl');
 const values = require('./values');
 const paths = require('./paths');
 const peer = require('./peer');
@@ -89,13 +89,28 @@ function scope(t) {
   };
 }
 
+/** One JSON frame as node-ipc writes it. */
+function frame(type, data, delimiter = '\f') {
+  return JSON.stringify({ type, data }) + delimiter;
+}
+
+/** The server fixture (fixtures/server.js) of implementation `impl`, bound to scope `s`. */
+function serverPeer(s, opts, impl, spawnOpts = {}) {
+  return s.spawnPeer('server.js', [opts], { impl, name: `server[${implementations.implLabel(impl)}]`, ...spawnOpts });
+}
+
+/** The client fixture (fixtures/client.js) of `impl`, connecting to service id 'srv' unless `opts.id`. */
+function clientPeer(s, opts, impl, spawnOpts = {}) {
+  return s.spawnPeer('client.js', [{ id: 'srv', ...opts }], { impl, name: `client[${implementations.implLabel(impl)}]`, ...spawnOpts });
+}
+
 /** Sleep: only for asserting the *absence* of events (there is nothing to wait for). */
 function quietPeriod(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
 module.exports = {
-  ...impl,
+  ...implementations,
   ...values,
   ...paths,
   ...raw,
@@ -104,5 +119,8 @@ module.exports = {
   toPredicate: peer.toPredicate,
   scope,
   quietPeriod,
+  frame,
+  serverPeer,
+  clientPeer,
   cleanupEverything,
 };
