@@ -11,6 +11,8 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 
+use crate::direct::SharedDirect;
+
 /// Event kinds as numbers, mirrored by `lib/native.js`.
 pub mod kind {
     pub const LISTENING: u32 = 1;
@@ -44,14 +46,46 @@ impl ToNapiValue for Utf8 {
 /// `(kind, conn, text, bytes, flag)` as passed to the JavaScript callback.
 pub type CallArgs = FnArgs<(u32, u32, Option<Utf8>, Option<Buffer>, u32)>;
 
-pub type EventFn = ThreadsafeFunction<Event, (), CallArgs, Status, false>;
+pub type EventFn = ThreadsafeFunction<Delivery, (), CallArgs, Status, false>;
 
-/// Builds the thread-safe function that turns [`Event`]s into callback calls.
-pub fn event_function(callback: &Function<'_, CallArgs, ()>) -> Result<Arc<EventFn>> {
+/// What travels through the thread-safe function.
+pub enum Delivery {
+    /// An event to report as it is.
+    Event(Event),
+    /// A connection handed over to be driven on the JavaScript thread, with the event
+    /// function it keeps alive while it is open.
+    Adopted {
+        event: Event,
+        keep: Arc<EventFn>,
+    },
+}
+
+/// Builds the thread-safe function that turns [`Event`]s into callback calls; handed-over
+/// connections are given to `direct` (which reports them as CONNECTED).
+pub fn event_function(
+    callback: &Function<'_, CallArgs, ()>,
+    direct: Option<SharedDirect>,
+) -> Result<Arc<EventFn>> {
     let tsfn = callback
-        .build_threadsafe_function::<Event>()
+        .build_threadsafe_function::<Delivery>()
         .callee_handled::<false>()
-        .build_callback(|ctx| Ok(FnArgs::from(to_args(ctx.value))))?;
+        .build_callback(move |ctx| {
+            let event = match ctx.value {
+                Delivery::Event(event) => event,
+                Delivery::Adopted {
+                    event: Event::Adopted { conn, peer, socket },
+                    keep,
+                } => match &direct {
+                    Some(d) => crate::direct::adopt(d, TsfnSink(keep), conn, peer, socket),
+                    None => Event::Closed {
+                        conn,
+                        had_error: false,
+                    },
+                },
+                Delivery::Adopted { event, .. } => event,
+            };
+            Ok(FnArgs::from(to_args(event)))
+        })?;
     Ok(Arc::new(tsfn))
 }
 
@@ -77,6 +111,8 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
             u32::from(from.port()),
         ),
         Event::Closed { conn, had_error } => (CLOSED, conn, None, None, u32::from(had_error)),
+        // Turned into CONNECTED by `event_function` before it gets here.
+        Event::Adopted { conn, .. } => (CLOSED, conn, None, None, 0),
     }
 }
 
@@ -97,9 +133,16 @@ pub struct TsfnSink(pub Arc<EventFn>);
 
 impl EventSink for TsfnSink {
     fn send(&self, event: Event) {
+        let delivery = match event {
+            event @ Event::Adopted { .. } => Delivery::Adopted {
+                event,
+                keep: Arc::clone(&self.0),
+            },
+            event => Delivery::Event(event),
+        };
         // NonBlocking on an unbounded queue never waits; memory is bounded by the
         // credits that data events carry.
-        self.0.call(event, ThreadsafeFunctionCallMode::NonBlocking);
+        self.0.call(delivery, ThreadsafeFunctionCallMode::NonBlocking);
     }
 }
 

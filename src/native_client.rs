@@ -9,9 +9,17 @@ use ipc_core::transport::{ConnectOptions, Endpoint};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::direct::{Direct, SharedDirect};
+use crate::native_server::direct_driver;
 use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
 use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
 use crate::runtime::RUNTIME;
+
+/// Whether a connection to `endpoint` can be driven on the JavaScript thread (Unix
+/// sockets and TCP; named pipes stay on tokio).
+fn adoptable(endpoint: &Endpoint) -> bool {
+    cfg!(unix) || matches!(endpoint, Endpoint::Tcp { .. })
+}
 
 /// Connection id used in a client's events.
 const CLIENT_CONN: u32 = 1;
@@ -23,17 +31,21 @@ pub struct NativeClient {
     unstarted: Option<Arc<EventFn>>,
     events: Weak<EventFn>,
     handle: Option<ConnectionHandle>,
+    /// Drives a plain connection on the JavaScript thread (when libuv is reachable).
+    direct: Option<SharedDirect>,
 }
 
 #[napi]
 impl NativeClient {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let tsfn = event_function(&on_event)?;
+        let direct = direct_driver(&on_event)?;
+        let tsfn = event_function(&on_event, direct.clone())?;
         Ok(NativeClient {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
             handle: None,
+            direct,
         })
     }
 
@@ -92,10 +104,16 @@ impl NativeClient {
     fn start(
         &mut self,
         endpoint: Endpoint,
-        options: ConnectOptions,
+        mut options: ConnectOptions,
         framing: Framing,
         tsfn: Arc<EventFn>,
     ) {
+        let direct = self.direct.as_ref().and_then(|d| d.get());
+        if let Some(d) = direct.filter(|_| options.tls.is_none() && adoptable(&endpoint)) {
+            d.set_framing(framing.clone());
+            d.start_pending();
+            options.adopt = true;
+        }
         let _guard = RUNTIME.enter();
         self.handle = Some(connect(
             endpoint,
@@ -109,6 +127,12 @@ impl NativeClient {
     /// Queues chunks for sending, in order.
     #[napi(catch_unwind)]
     pub fn write_batch(&self, chunks: Vec<Either<String, Buffer>>) {
+        if let Some(d) = self.driver() {
+            for chunk in chunks {
+                d.write(CLIENT_CONN, chunk_bytes(chunk));
+            }
+            return;
+        }
         if let Some(h) = &self.handle {
             // The JavaScript side batches per tick: write through when the queue is empty.
             for chunk in chunks {
@@ -120,6 +144,9 @@ impl NativeClient {
     /// Half-closes once queued bytes are sent.
     #[napi(catch_unwind)]
     pub fn end(&self) {
+        if let Some(d) = self.driver() {
+            return d.end(CLIENT_CONN);
+        }
         if let Some(h) = &self.handle {
             h.end();
         }
@@ -129,6 +156,9 @@ impl NativeClient {
     #[napi(catch_unwind)]
     pub fn destroy(&mut self) {
         self.unstarted = None;
+        if let Some(d) = self.driver() {
+            d.destroy(CLIENT_CONN);
+        }
         if let Some(h) = &self.handle {
             h.destroy();
         }
@@ -137,9 +167,19 @@ impl NativeClient {
     /// Bytes queued and not yet sent.
     #[napi(catch_unwind)]
     pub fn queued_bytes(&self) -> u32 {
-        self.handle
+        let queued = match self.driver() {
+            Some(d) => d.queued_bytes(CLIENT_CONN),
+            None => self.handle.as_ref().map_or(0, ConnectionHandle::queued_bytes),
+        };
+        u32::try_from(queued).unwrap_or(u32::MAX)
+    }
+
+    /// The JavaScript-thread driver, while it drives (or will drive) the connection.
+    fn driver(&self) -> Option<&Direct> {
+        self.direct
             .as_ref()
-            .map_or(0, |h| u32::try_from(h.queued_bytes()).unwrap_or(u32::MAX))
+            .and_then(|d| d.get())
+            .filter(|d| d.owns(CLIENT_CONN))
     }
 
     /// Whether this client keeps the Node process alive.

@@ -8,6 +8,7 @@ use ipc_core::transport::Endpoint;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::direct::{new_direct, SharedDirect};
 use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
 use crate::options::{port as port_number, ListenOptions, ListenTcpOptions, TlsOptions};
 use crate::runtime::RUNTIME;
@@ -23,17 +24,21 @@ pub struct NativeServer {
     unstarted: Option<Arc<EventFn>>,
     events: Weak<EventFn>,
     server: Option<Server>,
+    /// Drives plain connections on the JavaScript thread (when libuv is reachable).
+    direct: Option<SharedDirect>,
 }
 
 #[napi]
 impl NativeServer {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let tsfn = event_function(&on_event)?;
+        let direct = direct_driver(&on_event)?;
+        let tsfn = event_function(&on_event, direct.clone())?;
         Ok(NativeServer {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
             server: None,
+            direct,
         })
     }
 
@@ -50,6 +55,7 @@ impl NativeServer {
             readable_all: options.readable_all.unwrap_or(false),
             writable_all: options.writable_all.unwrap_or(false),
             tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
+            adopt: false,
         };
         self.start(Endpoint::Unix(PathBuf::from(path)), opts, tsfn);
         Ok(())
@@ -72,6 +78,7 @@ impl NativeServer {
             readable_all: false,
             writable_all: false,
             tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
+            adopt: false,
         };
         let endpoint = Endpoint::Tcp {
             host,
@@ -85,13 +92,22 @@ impl NativeServer {
     #[napi(catch_unwind)]
     pub fn write_batch(&self, targets: Vec<u32>, chunks: Vec<Either<String, Buffer>>) {
         let Some(server) = &self.server else { return };
+        let direct = self.direct.as_ref().and_then(|d| d.get());
         for (target, chunk) in targets.into_iter().zip(chunks) {
             let bytes = chunk_bytes(chunk);
             // The JavaScript side batches per tick: write through when the queue is empty.
             if target == BROADCAST {
+                if let Some(d) = direct {
+                    d.broadcast(&bytes);
+                }
                 server.broadcast_now(bytes);
             } else {
-                server.send_now(target, bytes);
+                match direct {
+                    Some(d) if d.owns(target) => d.write(target, bytes),
+                    _ => {
+                        server.send_now(target, bytes);
+                    }
+                }
             }
         }
     }
@@ -99,25 +115,45 @@ impl NativeServer {
     /// Half-closes a connection once its queued bytes are sent.
     #[napi(catch_unwind)]
     pub fn end(&self, conn: u32) {
-        if let Some(server) = &self.server {
-            server.end(conn);
+        match self.driver(conn) {
+            Some(d) => d.end(conn),
+            None => {
+                if let Some(server) = &self.server {
+                    server.end(conn);
+                }
+            }
         }
     }
 
     /// Closes a connection once its queued bytes are sent.
     #[napi(catch_unwind)]
     pub fn destroy(&self, conn: u32) {
-        if let Some(server) = &self.server {
-            server.destroy(conn);
+        match self.driver(conn) {
+            Some(d) => d.destroy(conn),
+            None => {
+                if let Some(server) = &self.server {
+                    server.destroy(conn);
+                }
+            }
         }
     }
 
     /// Bytes queued for a connection and not yet sent.
     #[napi(catch_unwind)]
     pub fn queued_bytes(&self, conn: u32) -> u32 {
-        self.server.as_ref().map_or(0, |s| {
-            u32::try_from(s.queued_bytes(conn)).unwrap_or(u32::MAX)
-        })
+        let queued = match self.driver(conn) {
+            Some(d) => d.queued_bytes(conn),
+            None => self.server.as_ref().map_or(0, |s| s.queued_bytes(conn)),
+        };
+        u32::try_from(queued).unwrap_or(u32::MAX)
+    }
+
+    /// The JavaScript-thread driver of `conn`, if it drives it.
+    fn driver(&self, conn: u32) -> Option<&crate::direct::Direct> {
+        self.direct
+            .as_ref()
+            .and_then(|d| d.get())
+            .filter(|d| d.owns(conn))
     }
 
     /// Stops accepting; open connections stay.
@@ -140,9 +176,18 @@ impl NativeServer {
         })
     }
 
-    fn start(&mut self, endpoint: Endpoint, options: ServerOptions, tsfn: Arc<EventFn>) {
+    fn start(&mut self, endpoint: Endpoint, mut options: ServerOptions, tsfn: Arc<EventFn>) {
+        let direct = self.direct.as_ref().and_then(|d| d.get());
+        if let Some(d) = direct {
+            d.set_framing(options.framing.clone());
+            options.adopt = true;
+        }
         let _guard = RUNTIME.enter();
-        self.server = Some(Server::listen(endpoint, options, TsfnSink(tsfn)));
+        let server = Server::listen(endpoint, options, TsfnSink(tsfn));
+        if let Some(d) = direct {
+            d.set_server(server.clone());
+        }
+        self.server = Some(server);
     }
 
     /// Whether this server keeps the Node process alive.
@@ -150,6 +195,19 @@ impl NativeServer {
     pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
         set_referenced(&env, &self.events, referenced)
     }
+}
+
+/// The JavaScript-thread driver for a native object with callback `on_event`, unless
+/// it is unavailable or switched off (`NODE_IPC_NATIVE_DRIVER=tokio`).
+pub fn direct_driver(on_event: &Function<'_, CallArgs, ()>) -> Result<Option<SharedDirect>> {
+    if !crate::direct::enabled() {
+        return Ok(None);
+    }
+    let value = on_event.value();
+    // SAFETY: a constructor runs on the JavaScript thread; the value is a function.
+    unsafe { new_direct(value.env, value.value) }
+        .map(Some)
+        .map_err(|status| Error::new(Status::from(status), "could not prepare the socket driver"))
 }
 
 fn max_connections(value: Option<f64>) -> Option<usize> {

@@ -24,7 +24,7 @@ pub struct NativeUdp {
 impl NativeUdp {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let tsfn = event_function(&on_event)?;
+        let tsfn = event_function(&on_event, None)?;
         Ok(NativeUdp {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),

@@ -20,7 +20,9 @@ use crate::transport::{self, ConnectOptions, Endpoint};
 /// sent before it connects are sent on connect (and lost if it fails). Reports
 /// `Connected`, then frames, then `Closed` — or `Error` and `Closed` if the attempt
 /// fails. With TLS, `Connected` comes at TCP connect, before the handshake (node-ipc's
-/// order, spec Q25); a failed handshake then reports `Error` and `Closed`.
+/// order, spec Q25); a failed handshake then reports `Error` and `Closed`. With
+/// `options.adopt`, a plain connection is reported as `Adopted` and handed over instead:
+/// the returned handle then only serves to abandon the attempt (`destroy`).
 pub fn connect(
     endpoint: Endpoint,
     options: ConnectOptions,
@@ -42,6 +44,12 @@ pub fn connect(
                 conn,
                 had_error: false,
             });
+            return;
+        }
+        if let transport::Connected::Plain(socket, peer) = connected {
+            // Bytes written before this point stay with the caller, who now drives it.
+            pending.abandon();
+            sink.send(Event::Adopted { conn, peer, socket });
             return;
         }
         sink.send(Event::Connected {
@@ -209,6 +217,11 @@ async fn run_client(
     let publish = |ev| {
         let _ = events.send(ev);
     };
+    // This client drives its connections itself.
+    let options = ConnectOptions {
+        adopt: false,
+        ..options
+    };
     let delimiter = match &framing {
         Framing::Delimited { delimiter, .. } => Some(delimiter.clone()),
         Framing::Raw => None,
@@ -253,7 +266,9 @@ async fn run_client(
                     Some(Event::Error { error, .. }) | Some(Event::ListenFailed(error)) => {
                         publish(ClientEvent::Error(error));
                     }
-                    Some(Event::Listening) | Some(Event::Datagram { .. }) => {}
+                    Some(Event::Listening)
+                    | Some(Event::Datagram { .. })
+                    | Some(Event::Adopted { .. }) => {}
                 },
             }
         }

@@ -255,7 +255,7 @@ pub struct PendingConnection {
 }
 
 /// How long a closed connection may keep trying to send what was queued before it.
-const LINGER: Duration = Duration::from_secs(10);
+pub(crate) const LINGER: Duration = Duration::from_secs(10);
 
 impl PendingConnection {
     /// Whether `destroy` was called before the stream arrived.

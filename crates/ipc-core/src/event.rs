@@ -24,6 +24,17 @@ pub enum Event {
         /// The peer's address, when the transport has one.
         peer: Option<String>,
     },
+    /// A plain (not TLS) connection was accepted or established and is handed over, to
+    /// be driven by the receiver (see [`crate::polled::PolledConnection`]); reported
+    /// instead of `Connected` when the server or connect options ask for it (`adopt`).
+    Adopted {
+        /// The connection.
+        conn: ConnId,
+        /// The peer's address, when the transport has one.
+        peer: Option<String>,
+        /// The connected socket, non-blocking.
+        socket: crate::polled::PlainSocket,
+    },
     /// Complete frames arrived: `run` holds one or more frames, each ending with the
     /// delimiter. `partial` tells whether an incomplete frame is still buffered.
     Frames {

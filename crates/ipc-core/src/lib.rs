@@ -11,7 +11,8 @@
 //!
 //! Everything reports through an [`event::EventSink`]; received data carries a
 //! [`flow::Credit`], so a connection stops reading while its consumer lags and memory
-//! stays bounded.
+//! stays bounded. [`polled::PolledConnection`] is the same connection without tasks, for
+//! owners that have an event loop of their own (the Node binding drives it from libuv).
 
 #![warn(missing_docs)]
 
@@ -24,6 +25,7 @@ pub mod flow;
 pub mod message;
 #[cfg(windows)]
 mod pipe;
+pub mod polled;
 pub mod server;
 pub mod tls;
 pub mod transport;

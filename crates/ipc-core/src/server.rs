@@ -1,7 +1,7 @@
 //! A node-ipc server: accepts connections, reports their frames, sends to one or all.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use crate::connection::{ConnectionHandle, Framing};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
+use crate::polled::PlainSocket;
 use crate::tls::TlsServer;
 use crate::transport::{resolve, Endpoint, Split};
 
@@ -31,6 +32,11 @@ pub struct ServerOptions {
     pub writable_all: bool,
     /// Speak TLS on accepted TCP connections (node-ipc's `config.tls` on `serveNet`).
     pub tls: Option<TlsServer>,
+    /// Hand plain (not TLS) Unix and TCP connections to the sink as
+    /// [`Event::Adopted`] instead of driving them here; the receiver drives them (see
+    /// [`crate::polled::PolledConnection`]) and calls [`Server::release`] when each one
+    /// closes. TLS connections are always driven here.
+    pub adopt: bool,
 }
 
 impl Default for ServerOptions {
@@ -42,12 +48,15 @@ impl Default for ServerOptions {
             readable_all: false,
             writable_all: false,
             tls: None,
+            adopt: false,
         }
     }
 }
 
 struct Shared {
     conns: Mutex<HashMap<ConnId, ConnectionHandle>>,
+    /// Connections handed over with [`Event::Adopted`] and not yet released.
+    adopted: AtomicUsize,
     next_id: AtomicU32,
     stop: Notify,
 }
@@ -86,6 +95,7 @@ impl Server {
     pub fn listen(endpoint: Endpoint, options: ServerOptions, sink: impl EventSink) -> Server {
         let shared = Arc::new(Shared {
             conns: Mutex::new(HashMap::new()),
+            adopted: AtomicUsize::new(0),
             next_id: AtomicU32::new(1),
             stop: Notify::new(),
         });
@@ -142,9 +152,18 @@ impl Server {
             .map_or(0, ConnectionHandle::queued_bytes)
     }
 
-    /// How many connections are open.
+    /// How many connections are open (adopted ones included).
     pub fn connection_count(&self) -> usize {
-        self.shared.conns().len()
+        self.shared.conns().len() + self.shared.adopted.load(Ordering::Acquire)
+    }
+
+    /// Reports that an adopted connection ([`Event::Adopted`]) closed, so it no longer
+    /// counts against `max_connections`.
+    pub fn release(&self, _conn: ConnId) {
+        let _ = self
+            .shared
+            .adopted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
     }
 
     /// Stops accepting (and removes the Unix socket file). Open connections stay open,
@@ -185,6 +204,7 @@ async fn accept_loop(
         };
         match accepted {
             Ok(Accepted::Ready(split)) => admit(&shared, &sink, &options, split),
+            Ok(Accepted::Plain(socket, peer)) => adopt(&shared, &*sink, &options, socket, peer),
             Ok(Accepted::Tls(stream, peer)) => {
                 let Some(tls) = options.tls.clone() else {
                     continue;
@@ -222,10 +242,8 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
     let (handle, pending) = ConnectionHandle::pending();
     let conn = {
         let mut conns = shared.conns();
-        if options
-            .max_connections
-            .is_some_and(|max| conns.len() >= max)
-        {
+        let open = conns.len() + shared.adopted.load(Ordering::Acquire);
+        if options.max_connections.is_some_and(|max| open >= max) {
             return;
         }
         let conn = shared.next_id.fetch_add(1, Ordering::Relaxed);
@@ -251,8 +269,30 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
     );
 }
 
+/// Hands an accepted plain connection over (or closes it when over `max_connections`).
+fn adopt(
+    shared: &Shared,
+    sink: &dyn EventSink,
+    options: &ServerOptions,
+    socket: PlainSocket,
+    peer: Option<String>,
+) {
+    let conn = {
+        let conns = shared.conns();
+        let open = conns.len() + shared.adopted.load(Ordering::Acquire);
+        if options.max_connections.is_some_and(|max| open >= max) {
+            return;
+        }
+        shared.adopted.fetch_add(1, Ordering::AcqRel);
+        shared.next_id.fetch_add(1, Ordering::Relaxed)
+    };
+    sink.send(Event::Adopted { conn, peer, socket });
+}
+
 enum Accepted {
     Ready(Split),
+    /// A plain connection to hand over (`adopt`).
+    Plain(PlainSocket, Option<String>),
     /// Connected; the TLS handshake is still to be done.
     Tls(Box<dyn Io>, Option<String>),
 }
@@ -270,12 +310,14 @@ enum Listener {
         identity: Option<(u64, u64)>,
         /// node-ipc speaks TLS on a Unix socket when `config.tls` is set (spec Q24).
         tls: bool,
+        adopt: bool,
     },
     #[cfg(windows)]
     Pipe(crate::pipe::PipeListener),
     Tcp {
         listener: tokio::net::TcpListener,
         tls: bool,
+        adopt: bool,
     },
 }
 
@@ -296,6 +338,7 @@ impl Listener {
                 Ok(Listener::Tcp {
                     listener,
                     tls: options.tls.is_some(),
+                    adopt: options.adopt,
                 })
             }
         }
@@ -304,13 +347,23 @@ impl Listener {
     async fn accept(&self) -> Result<Accepted, IpcError> {
         match self {
             #[cfg(unix)]
-            Listener::Unix { listener, tls, .. } => {
+            Listener::Unix {
+                listener,
+                tls,
+                adopt,
+                ..
+            } => {
                 let (stream, _) = listener
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
                 if *tls {
                     return Ok(Accepted::Tls(Box::new(stream), None));
+                }
+                if *adopt {
+                    let socket =
+                        PlainSocket::from_unix(stream).map_err(|e| IpcError::io("accept", "", e))?;
+                    return Ok(Accepted::Plain(socket, None));
                 }
                 Ok(Accepted::Ready(Split::unix(stream)))
             }
@@ -320,7 +373,11 @@ impl Listener {
                 .await
                 .map(Accepted::Ready)
                 .map_err(|e| IpcError::io("accept", "", e)),
-            Listener::Tcp { listener, tls } => {
+            Listener::Tcp {
+                listener,
+                tls,
+                adopt,
+            } => {
                 let (stream, peer) = listener
                     .accept()
                     .await
@@ -328,6 +385,10 @@ impl Listener {
                 if *tls {
                     let _ = stream.set_nodelay(true);
                     Ok(Accepted::Tls(Box::new(stream), Some(peer.to_string())))
+                } else if *adopt {
+                    let socket =
+                        PlainSocket::from_tcp(stream).map_err(|e| IpcError::io("accept", "", e))?;
+                    Ok(Accepted::Plain(socket, Some(peer.to_string())))
                 } else {
                     Ok(Accepted::Ready(Split::tcp(stream, peer)))
                 }
@@ -387,6 +448,7 @@ fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener
         path: path.to_path_buf(),
         identity: file_identity(path),
         tls: options.tls.is_some(),
+        adopt: options.adopt,
     })
 }
 

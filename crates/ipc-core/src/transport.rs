@@ -11,6 +11,7 @@ use tokio::net::TcpStream;
 
 use crate::connection::WriteSide;
 use crate::error::IpcError;
+use crate::polled::PlainSocket;
 use crate::tls::{handshake_error, TlsClient};
 
 /// A socket address node-ipc can use for a stream connection.
@@ -49,6 +50,10 @@ pub struct ConnectOptions {
     pub family: Option<u8>,
     /// Speak TLS after connecting.
     pub tls: Option<TlsClient>,
+    /// Hand a plain (not TLS) Unix or TCP connection to the sink as
+    /// [`crate::event::Event::Adopted`] instead of driving it (see
+    /// [`crate::polled::PolledConnection`]).
+    pub adopt: bool,
 }
 
 /// The longest Unix socket path (in bytes) the platform accepts: `sun_path` less its
@@ -126,6 +131,8 @@ impl Split {
 /// A stream connection before any TLS handshake.
 pub(crate) enum Connected {
     Ready(Split),
+    /// A plain connection to hand over (`adopt`).
+    Plain(PlainSocket, Option<String>),
     /// TCP connected; TLS still to negotiate.
     NeedsTls {
         stream: TcpStream,
@@ -139,6 +146,7 @@ impl Connected {
     pub(crate) fn peer(&self) -> Option<String> {
         match self {
             Connected::Ready(s) => s.peer.clone(),
+            Connected::Plain(_, peer) => peer.clone(),
             Connected::NeedsTls { peer, .. } => Some(peer.to_string()),
         }
     }
@@ -147,6 +155,9 @@ impl Connected {
     pub(crate) async fn finish(self) -> Result<Split, IpcError> {
         match self {
             Connected::Ready(split) => Ok(split),
+            Connected::Plain(..) => Err(IpcError::Internal(
+                "a plain connection to hand over has no tasks to start".into(),
+            )),
             Connected::NeedsTls {
                 stream,
                 peer,
@@ -204,10 +215,15 @@ pub(crate) async fn connect(
     options: &ConnectOptions,
 ) -> Result<Connected, IpcError> {
     match endpoint {
-        Endpoint::Unix(path) => connect_local(path, endpoint).await.map(Connected::Ready),
+        Endpoint::Unix(path) => connect_local(path, endpoint, options.adopt).await,
         Endpoint::Tcp { host, port } => {
             let (stream, peer) = connect_tcp(host, *port, options).await?;
             Ok(match &options.tls {
+                None if options.adopt => {
+                    let socket = PlainSocket::from_tcp(stream)
+                        .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
+                    Connected::Plain(socket, Some(peer.to_string()))
+                }
                 None => Connected::Ready(Split::tcp(stream, peer)),
                 Some(tls) => Connected::NeedsTls {
                     stream,
@@ -257,17 +273,32 @@ async fn connect_addr(addr: SocketAddr, options: &ConnectOptions) -> io::Result<
 }
 
 #[cfg(unix)]
-async fn connect_local(path: &Path, endpoint: &Endpoint) -> Result<Split, IpcError> {
+async fn connect_local(
+    path: &Path,
+    endpoint: &Endpoint,
+    adopt: bool,
+) -> Result<Connected, IpcError> {
     check_unix_path(path)?;
+    let failed = |e| IpcError::io("connect", endpoint.display(), e);
     let stream = tokio::net::UnixStream::connect(path)
         .await
-        .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
-    Ok(Split::unix(stream))
+        .map_err(failed)?;
+    if adopt {
+        let socket = PlainSocket::from_unix(stream).map_err(failed)?;
+        return Ok(Connected::Plain(socket, None));
+    }
+    Ok(Connected::Ready(Split::unix(stream)))
 }
 
+/// Named pipes are always driven by tokio (`adopt` does not apply).
 #[cfg(windows)]
-async fn connect_local(path: &Path, endpoint: &Endpoint) -> Result<Split, IpcError> {
+async fn connect_local(
+    path: &Path,
+    endpoint: &Endpoint,
+    _adopt: bool,
+) -> Result<Connected, IpcError> {
     crate::pipe::connect(path)
         .await
+        .map(Connected::Ready)
         .map_err(|e| IpcError::io("connect", endpoint.display(), e))
 }

@@ -1,0 +1,528 @@
+//! Connections driven on the JavaScript thread: plain Unix and TCP sockets are watched by
+//! libuv's poll (see [`crate::uv`]) and read, framed and delivered in the same thread
+//! turn, as Node's own sockets are. One received message wakes one thread, not a tokio
+//! worker and then the JavaScript thread.
+//!
+//! Data goes straight to the callback (`napi_make_callback`); everything else (connect,
+//! error, close) still goes through the object's thread-safe function, so it never runs
+//! JavaScript from inside a JavaScript call, and keeps its order: a connection's data is
+//! delivered before its close is queued.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::ffi::{c_int, c_void};
+use std::ptr;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::thread::{self, ThreadId};
+
+use bytes::Bytes;
+use ipc_core::connection::Framing;
+use ipc_core::error::IpcError;
+use ipc_core::event::{ConnId, Event, EventSink};
+use ipc_core::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
+use ipc_core::server::Server;
+use napi::sys;
+
+use crate::delivery::{kind, TsfnSink};
+use crate::runtime::RUNTIME;
+use crate::uv::{self, Poll};
+
+/// Whether new connections should be driven here: libuv is reachable and
+/// `NODE_IPC_NATIVE_DRIVER` does not ask for the tokio path.
+pub fn enabled() -> bool {
+    uv::available() && std::env::var("NODE_IPC_NATIVE_DRIVER").map_or(true, |v| v != "tokio")
+}
+
+/// The JavaScript callback of one native object, callable from libuv callbacks.
+struct JsTarget {
+    env: sys::napi_env,
+    func: sys::napi_ref,
+    context: sys::napi_async_context,
+}
+
+impl JsTarget {
+    /// # Safety
+    /// On the JavaScript thread of `env`, with `func` a function value.
+    unsafe fn new(env: sys::napi_env, func: sys::napi_value) -> Result<JsTarget, sys::napi_status> {
+        let mut reference = ptr::null_mut();
+        let mut name = ptr::null_mut();
+        let mut resource = ptr::null_mut();
+        let mut context = ptr::null_mut();
+        let label = c"NodeIpcNativeSocket";
+        unsafe {
+            check(sys::napi_create_reference(env, func, 1, &mut reference))?;
+            check(sys::napi_create_string_utf8(
+                env,
+                label.as_ptr(),
+                label.count_bytes() as isize,
+                &mut name,
+            ))?;
+            check(sys::napi_create_object(env, &mut resource))?;
+            check(sys::napi_async_init(env, resource, name, &mut context))?;
+        }
+        Ok(JsTarget {
+            env,
+            func: reference,
+            context,
+        })
+    }
+
+    /// Calls the callback with `(kind, conn, text, bytes, flag)` as a top-level call:
+    /// ticks and microtasks run after it, and a throw becomes an uncaught exception.
+    fn call(&self, kind: u32, conn: u32, text: Option<&[u8]>, bytes: Option<&[u8]>, flag: u32) {
+        let env = self.env;
+        // SAFETY: on the JavaScript thread (checked by the owner), outside any JavaScript
+        // frame (a libuv callback); every value lives in the handle scope opened here.
+        unsafe {
+            let mut scope = ptr::null_mut();
+            if sys::napi_open_handle_scope(env, &mut scope) != sys::Status::napi_ok {
+                return;
+            }
+            let mut func = ptr::null_mut();
+            let mut global = ptr::null_mut();
+            let mut null = ptr::null_mut();
+            sys::napi_get_reference_value(env, self.func, &mut func);
+            sys::napi_get_global(env, &mut global);
+            sys::napi_get_null(env, &mut null);
+            let number = |n: u32| {
+                let mut v = ptr::null_mut();
+                sys::napi_create_uint32(env, n, &mut v);
+                v
+            };
+            let text = text.map_or(null, |t| {
+                let mut v = ptr::null_mut();
+                sys::napi_create_string_utf8(env, t.as_ptr().cast(), t.len() as isize, &mut v);
+                v
+            });
+            let bytes = bytes.map_or(null, |b| {
+                let mut v = ptr::null_mut();
+                let mut data = ptr::null_mut();
+                sys::napi_create_buffer_copy(env, b.len(), b.as_ptr().cast(), &mut data, &mut v);
+                v
+            });
+            let argv = [number(kind), number(conn), text, bytes, number(flag)];
+            let mut result = ptr::null_mut();
+            let status = sys::napi_make_callback(
+                env,
+                self.context,
+                global,
+                func,
+                argv.len(),
+                argv.as_ptr(),
+                &mut result,
+            );
+            if status == sys::Status::napi_pending_exception {
+                let mut error = ptr::null_mut();
+                sys::napi_get_and_clear_last_exception(env, &mut error);
+                sys::napi_fatal_exception(env, error);
+            }
+            sys::napi_close_handle_scope(env, scope);
+        }
+    }
+}
+
+impl Drop for JsTarget {
+    fn drop(&mut self) {
+        // SAFETY: dropped on the JavaScript thread (see `OnJsThread`).
+        unsafe {
+            sys::napi_async_destroy(self.env, self.context);
+            sys::napi_delete_reference(self.env, self.func);
+        }
+    }
+}
+
+fn check(status: sys::napi_status) -> Result<(), sys::napi_status> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(status)
+    }
+}
+
+/// One connection driven here. `conn` and `poll` empty when it closes; the entry itself
+/// may outlive that for the rest of a poll callback that still holds it.
+struct Entry {
+    conn: RefCell<Option<PolledConnection>>,
+    poll: RefCell<Option<Poll>>,
+    /// The events `uv_poll_start` was last given.
+    interest: Cell<c_int>,
+    /// Keeps the thread-safe function alive while the connection is open (an open
+    /// connection keeps the process alive, as on the tokio path); errors and the close
+    /// are reported through it.
+    sink: TsfnSink,
+    /// The poll callback's `data`: freed with the entry, after the poll has stopped.
+    token: *mut Token,
+}
+
+impl Drop for Entry {
+    fn drop(&mut self) {
+        // Stop the poll before its data goes.
+        drop(self.poll.get_mut().take());
+        // SAFETY: created by Box::into_raw in `adopt`, and no poll refers to it any more.
+        drop(unsafe { Box::from_raw(self.token) });
+    }
+}
+
+/// What a poll callback needs to find its connection.
+struct Token {
+    direct: Arc<OnJsThread<Direct>>,
+    conn: ConnId,
+}
+
+/// Writes a client made before its connection was handed over.
+#[derive(Default)]
+struct Pending {
+    chunks: Vec<Bytes>,
+    ended: bool,
+}
+
+/// The connections one native object drives on the JavaScript thread.
+pub struct Direct {
+    target: JsTarget,
+    conns: RefCell<HashMap<ConnId, Rc<Entry>>>,
+    framing: RefCell<Framing>,
+    server: RefCell<Option<Server>>,
+    /// A client's writes while it connects: `Some` until the connection is handed over
+    /// or destroyed.
+    pending: RefCell<Option<Pending>>,
+    /// A client destroyed before its connection was handed over.
+    destroyed: Cell<bool>,
+}
+
+/// A value touched only on the JavaScript thread that created it; elsewhere it is
+/// neither read nor dropped (a drop on another thread leaks it rather than call
+/// Node-API from the wrong thread).
+pub struct OnJsThread<T> {
+    value: std::mem::ManuallyDrop<T>,
+    thread: ThreadId,
+}
+
+// SAFETY: the value is only reached through `get`, which checks the thread, and only
+// dropped on that thread.
+unsafe impl<T> Send for OnJsThread<T> {}
+unsafe impl<T> Sync for OnJsThread<T> {}
+
+impl<T> OnJsThread<T> {
+    fn new(value: T) -> Self {
+        OnJsThread {
+            value: std::mem::ManuallyDrop::new(value),
+            thread: thread::current().id(),
+        }
+    }
+
+    /// The value, on its own thread.
+    pub fn get(&self) -> Option<&T> {
+        (thread::current().id() == self.thread).then_some(&*self.value)
+    }
+}
+
+impl<T> Drop for OnJsThread<T> {
+    fn drop(&mut self) {
+        if thread::current().id() == self.thread {
+            // SAFETY: dropped once, here.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.value) };
+        }
+    }
+}
+
+pub type SharedDirect = Arc<OnJsThread<Direct>>;
+
+/// Creates the direct driver of a native object whose callback is `func`.
+///
+/// # Safety
+/// On the JavaScript thread of `env`, with `func` a function value.
+pub unsafe fn new_direct(
+    env: sys::napi_env,
+    func: sys::napi_value,
+) -> Result<SharedDirect, sys::napi_status> {
+    let target = unsafe { JsTarget::new(env, func)? };
+    Ok(Arc::new(OnJsThread::new(Direct {
+        target,
+        conns: RefCell::new(HashMap::new()),
+        framing: RefCell::new(Framing::default()),
+        server: RefCell::new(None),
+        pending: RefCell::new(None),
+        destroyed: Cell::new(false),
+    })))
+}
+
+/// Takes a handed-over connection (from the thread-safe function's callback) and returns
+/// the event to deliver for it: CONNECTED, or CLOSED for a client destroyed meanwhile.
+pub fn adopt(
+    shared: &SharedDirect,
+    sink: TsfnSink,
+    conn: ConnId,
+    peer: Option<String>,
+    socket: PlainSocket,
+) -> Event {
+    let Some(direct) = shared.get() else {
+        return Event::Closed {
+            conn,
+            had_error: false,
+        };
+    };
+    let pending = direct.pending.borrow_mut().take();
+    if direct.destroyed.get() {
+        return Event::Closed {
+            conn,
+            had_error: false,
+        };
+    }
+    let fd = socket.raw_fd();
+    let mut connection = PolledConnection::new(socket, &direct.framing.borrow());
+    let token = Box::into_raw(Box::new(Token {
+        direct: Arc::clone(shared),
+        conn,
+    }));
+    let poll = match Poll::new(direct.target.env, fd, token.cast()) {
+        Ok(p) => p,
+        Err(message) => {
+            // SAFETY: never handed to libuv.
+            drop(unsafe { Box::from_raw(token) });
+            direct.release(conn);
+            sink.send(Event::Error {
+                conn,
+                error: IpcError::Internal(format!("could not watch the socket: {message}")),
+            });
+            return Event::Closed {
+                conn,
+                had_error: true,
+            };
+        }
+    };
+    // Writes made while connecting go first, in order.
+    let mut failed = None;
+    if let Some(pending) = pending {
+        for chunk in pending.chunks {
+            if let Err(e) = connection.write(chunk) {
+                failed = Some(e);
+                break;
+            }
+        }
+        if pending.ended {
+            connection.end();
+        }
+    }
+    let entry = Rc::new(Entry {
+        conn: RefCell::new(Some(connection)),
+        poll: RefCell::new(Some(poll)),
+        interest: Cell::new(0),
+        sink,
+        token,
+    });
+    direct.conns.borrow_mut().insert(conn, Rc::clone(&entry));
+    match failed {
+        Some(error) => {
+            // Reported after CONNECTED, as a failed first write would be.
+            direct.close(conn, Some(error));
+        }
+        None => direct.watch(&entry, conn),
+    }
+    Event::Connected { conn, peer }
+}
+
+unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, events: c_int) {
+    // SAFETY: the handle belongs to a live Entry whose token is its data.
+    let token = unsafe { &*Poll::data_of(handle).cast::<Token>() };
+    let direct = Arc::clone(&token.direct);
+    let conn = token.conn;
+    // A panic must not unwind into libuv; the connection is closed instead.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if let Some(d) = direct.get() {
+            d.on_poll(conn, status, events);
+        }
+    }));
+    if let Err(panic) = outcome {
+        if let Some(d) = direct.get() {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let error = IpcError::Internal(format!("connection reader failed: {what}"));
+            d.close(conn, Some(error));
+        }
+    }
+}
+
+impl Direct {
+    /// Sets how connections adopted from now on are framed.
+    pub fn set_framing(&self, framing: Framing) {
+        *self.framing.borrow_mut() = framing;
+    }
+
+    /// Lets closes release their connection from `server`'s count.
+    pub fn set_server(&self, server: Server) {
+        *self.server.borrow_mut() = Some(server);
+    }
+
+    /// A client starts connecting: writes wait for the connection.
+    pub fn start_pending(&self) {
+        *self.pending.borrow_mut() = Some(Pending::default());
+    }
+
+    fn entry(&self, conn: ConnId) -> Option<Rc<Entry>> {
+        self.conns.borrow().get(&conn).cloned()
+    }
+
+    /// Whether `conn` is driven here (or, for a connecting client, will be).
+    pub fn owns(&self, conn: ConnId) -> bool {
+        self.conns.borrow().contains_key(&conn) || self.pending.borrow().is_some()
+    }
+
+    /// Sends to one connection (or queues, for a client still connecting).
+    pub fn write(&self, conn: ConnId, bytes: Bytes) {
+        if let Some(pending) = self.pending.borrow_mut().as_mut() {
+            pending.chunks.push(bytes);
+            return;
+        }
+        let Some(entry) = self.entry(conn) else { return };
+        let written = match entry.conn.borrow_mut().as_mut() {
+            Some(c) => c.write(bytes),
+            None => return,
+        };
+        match written {
+            Ok(()) => self.watch(&entry, conn),
+            Err(e) => self.close(conn, Some(e)),
+        }
+    }
+
+    /// Sends the same bytes to every connection.
+    pub fn broadcast(&self, bytes: &Bytes) {
+        let ids: Vec<ConnId> = self.conns.borrow().keys().copied().collect();
+        for conn in ids {
+            self.write(conn, bytes.clone());
+        }
+    }
+
+    /// Half-closes once what is queued is sent.
+    pub fn end(&self, conn: ConnId) {
+        if let Some(pending) = self.pending.borrow_mut().as_mut() {
+            pending.ended = true;
+            return;
+        }
+        if let Some(entry) = self.entry(conn) {
+            if let Some(c) = entry.conn.borrow_mut().as_mut() {
+                c.end();
+            }
+            self.watch(&entry, conn);
+        }
+    }
+
+    /// Closes now (what is queued is still sent); CLOSED follows through the event
+    /// function. A client still connecting gives the attempt up.
+    pub fn destroy(&self, conn: ConnId) {
+        if self.pending.borrow_mut().take().is_some() {
+            self.destroyed.set(true);
+            return;
+        }
+        self.close(conn, None);
+    }
+
+    /// Bytes queued for `conn` and not yet sent.
+    pub fn queued_bytes(&self, conn: ConnId) -> usize {
+        if let Some(pending) = self.pending.borrow().as_ref() {
+            return pending.chunks.iter().map(Bytes::len).sum();
+        }
+        self.entry(conn).map_or(0, |e| {
+            e.conn
+                .borrow()
+                .as_ref()
+                .map_or(0, PolledConnection::queued_bytes)
+        })
+    }
+
+    /// Asks libuv for writability only while bytes are queued.
+    fn watch(&self, entry: &Entry, conn: ConnId) {
+        let wants_writable = match entry.conn.borrow().as_ref() {
+            Some(c) => c.wants_writable(),
+            None => return,
+        };
+        let wanted = if wants_writable {
+            uv::READABLE | uv::DISCONNECT | uv::WRITABLE
+        } else {
+            uv::READABLE | uv::DISCONNECT
+        };
+        if wanted == entry.interest.get() {
+            return;
+        }
+        let started = match entry.poll.borrow().as_ref() {
+            Some(poll) => poll.start(wanted, on_poll),
+            None => return,
+        };
+        match started {
+            Ok(()) => entry.interest.set(wanted),
+            Err(status) => self.close(conn, Some(uv_error(status))),
+        }
+    }
+
+    fn on_poll(&self, conn: ConnId, status: c_int, events: c_int) {
+        let Some(entry) = self.entry(conn) else { return };
+        if status < 0 {
+            self.close(conn, Some(uv_error(status)));
+            return;
+        }
+        if events & uv::WRITABLE != 0 {
+            let flushed = entry.conn.borrow_mut().as_mut().map(PolledConnection::flush);
+            if let Some(Err(e)) = flushed {
+                self.close(conn, Some(e));
+                return;
+            }
+            self.watch(&entry, conn);
+        }
+        if events & (uv::READABLE | uv::DISCONNECT) == 0 {
+            return;
+        }
+        let Some(outcome) = entry.conn.borrow_mut().as_mut().map(PolledConnection::read) else {
+            return;
+        };
+        match outcome.received {
+            Some(Received::Frames { run, partial }) => {
+                self.target
+                    .call(kind::FRAMES, conn, Some(&run), None, u32::from(partial));
+            }
+            Some(Received::Raw(bytes)) => {
+                self.target.call(kind::RAW, conn, None, Some(&bytes), 0);
+            }
+            None => {}
+        }
+        match outcome.end {
+            None => {}
+            Some(ReadEnd::Eof) => self.close(conn, None),
+            Some(ReadEnd::Failed(e)) => self.close(conn, Some(e)),
+        }
+    }
+
+    /// Stops driving `conn`: the poll stops, the socket closes (after sending what is
+    /// queued), then the error, if any, and CLOSED are queued for the callback.
+    fn close(&self, conn: ConnId, error: Option<IpcError>) {
+        let Some(entry) = self.conns.borrow_mut().remove(&conn) else {
+            return;
+        };
+        drop(entry.poll.borrow_mut().take());
+        let connection = entry.conn.borrow_mut().take();
+        if let Some(connection) = connection {
+            // Queued bytes are finished by a tokio task.
+            let _runtime = RUNTIME.enter();
+            connection.close();
+        }
+        self.release(conn);
+        let had_error = error.is_some();
+        if let Some(error) = error {
+            entry.sink.send(Event::Error { conn, error });
+        }
+        entry.sink.send(Event::Closed { conn, had_error });
+    }
+
+    fn release(&self, conn: ConnId) {
+        if let Some(server) = self.server.borrow().as_ref() {
+            server.release(conn);
+        }
+    }
+}
+
+fn uv_error(status: c_int) -> IpcError {
+    let (code, message) = uv::error_text(status);
+    IpcError::Internal(format!("{code}: {message}"))
+}
