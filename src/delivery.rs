@@ -54,10 +54,7 @@ pub enum Delivery {
     Event(Event),
     /// A connection handed over to be driven on the JavaScript thread, with the event
     /// function it keeps alive while it is open.
-    Adopted {
-        event: Event,
-        keep: Arc<EventFn>,
-    },
+    Adopted { event: Event, keep: Arc<EventFn> },
 }
 
 /// Builds the thread-safe function that turns [`Event`]s into callback calls; handed-over
@@ -142,7 +139,8 @@ impl EventSink for TsfnSink {
         };
         // NonBlocking on an unbounded queue never waits; memory is bounded by the
         // credits that data events carry.
-        self.0.call(delivery, ThreadsafeFunctionCallMode::NonBlocking);
+        self.0
+            .call(delivery, ThreadsafeFunctionCallMode::NonBlocking);
     }
 }
 

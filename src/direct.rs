@@ -145,8 +145,6 @@ fn check(status: sys::napi_status) -> Result<(), sys::napi_status> {
 struct Entry {
     conn: RefCell<Option<PolledConnection>>,
     poll: RefCell<Option<Poll>>,
-    /// The events `uv_poll_start` was last given.
-    interest: Cell<c_int>,
     /// Keeps the thread-safe function alive while the connection is open (an open
     /// connection keeps the process alive, as on the tokio path); errors and the close
     /// are reported through it.
@@ -270,7 +268,8 @@ pub fn adopt(
         };
     }
     let fd = socket.raw_fd();
-    let mut connection = PolledConnection::new(socket, &direct.framing.borrow());
+    let mut connection =
+        PolledConnection::new(socket, &direct.framing.borrow(), RUNTIME.handle().clone());
     let token = Box::into_raw(Box::new(Token {
         direct: Arc::clone(shared),
         conn,
@@ -307,7 +306,6 @@ pub fn adopt(
     let entry = Rc::new(Entry {
         conn: RefCell::new(Some(connection)),
         poll: RefCell::new(Some(poll)),
-        interest: Cell::new(0),
         sink,
         token,
     });
@@ -322,7 +320,7 @@ pub fn adopt(
     Event::Connected { conn, peer }
 }
 
-unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, events: c_int) {
+unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int) {
     // SAFETY: the handle belongs to a live Entry whose token is its data.
     let token = unsafe { &*Poll::data_of(handle).cast::<Token>() };
     let direct = Arc::clone(&token.direct);
@@ -330,7 +328,7 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, events: c_int) 
     // A panic must not unwind into libuv; the connection is closed instead.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if let Some(d) = direct.get() {
-            d.on_poll(conn, status, events);
+            d.on_poll(conn, status);
         }
     }));
     if let Err(panic) = outcome {
@@ -377,14 +375,15 @@ impl Direct {
             pending.chunks.push(bytes);
             return;
         }
-        let Some(entry) = self.entry(conn) else { return };
+        let Some(entry) = self.entry(conn) else {
+            return;
+        };
         let written = match entry.conn.borrow_mut().as_mut() {
             Some(c) => c.write(bytes),
             None => return,
         };
-        match written {
-            Ok(()) => self.watch(&entry, conn),
-            Err(e) => self.close(conn, Some(e)),
+        if let Err(e) = written {
+            self.close(conn, Some(e));
         }
     }
 
@@ -406,7 +405,6 @@ impl Direct {
             if let Some(c) = entry.conn.borrow_mut().as_mut() {
                 c.end();
             }
-            self.watch(&entry, conn);
         }
     }
 
@@ -433,45 +431,25 @@ impl Direct {
         })
     }
 
-    /// Asks libuv for writability only while bytes are queued.
+    /// Starts reading `conn` (sends never need the poll: what the kernel refuses is
+    /// sent by a tokio task).
     fn watch(&self, entry: &Entry, conn: ConnId) {
-        let wants_writable = match entry.conn.borrow().as_ref() {
-            Some(c) => c.wants_writable(),
-            None => return,
-        };
-        let wanted = if wants_writable {
-            uv::READABLE | uv::DISCONNECT | uv::WRITABLE
-        } else {
-            uv::READABLE | uv::DISCONNECT
-        };
-        if wanted == entry.interest.get() {
-            return;
-        }
         let started = match entry.poll.borrow().as_ref() {
-            Some(poll) => poll.start(wanted, on_poll),
+            Some(poll) => poll.start(uv::READABLE | uv::DISCONNECT, on_poll),
             None => return,
         };
-        match started {
-            Ok(()) => entry.interest.set(wanted),
-            Err(status) => self.close(conn, Some(uv_error(status))),
+        if let Err(status) = started {
+            self.close(conn, Some(uv_error(status)));
         }
     }
 
-    fn on_poll(&self, conn: ConnId, status: c_int, events: c_int) {
-        let Some(entry) = self.entry(conn) else { return };
+    /// The socket is readable (or hung up, or failed): read, deliver, close if it ended.
+    fn on_poll(&self, conn: ConnId, status: c_int) {
+        let Some(entry) = self.entry(conn) else {
+            return;
+        };
         if status < 0 {
             self.close(conn, Some(uv_error(status)));
-            return;
-        }
-        if events & uv::WRITABLE != 0 {
-            let flushed = entry.conn.borrow_mut().as_mut().map(PolledConnection::flush);
-            if let Some(Err(e)) = flushed {
-                self.close(conn, Some(e));
-                return;
-            }
-            self.watch(&entry, conn);
-        }
-        if events & (uv::READABLE | uv::DISCONNECT) == 0 {
             return;
         }
         let Some(outcome) = entry.conn.borrow_mut().as_mut().map(PolledConnection::read) else {
@@ -503,8 +481,7 @@ impl Direct {
         drop(entry.poll.borrow_mut().take());
         let connection = entry.conn.borrow_mut().take();
         if let Some(connection) = connection {
-            // Queued bytes are finished by a tokio task.
-            let _runtime = RUNTIME.enter();
+            // Queued bytes are still sent (by the drain task), then the socket closes.
             connection.close();
         }
         self.release(conn);

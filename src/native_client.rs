@@ -9,9 +9,9 @@ use ipc_core::transport::{ConnectOptions, Endpoint};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
+use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
 use crate::direct::{Direct, SharedDirect};
 use crate::native_server::direct_driver;
-use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
 use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
 use crate::runtime::RUNTIME;
 
@@ -109,7 +109,9 @@ impl NativeClient {
         tsfn: Arc<EventFn>,
     ) {
         let direct = self.direct.as_ref().and_then(|d| d.get());
-        if let Some(d) = direct.filter(|_| options.tls.is_none() && adoptable(&endpoint)) {
+        if let Some(d) = direct.filter(|_| {
+            options.tls.is_none() && adoptable(&endpoint) && std::env::var("XC").is_err()
+        }) {
             d.set_framing(framing.clone());
             d.start_pending();
             options.adopt = true;
@@ -169,7 +171,10 @@ impl NativeClient {
     pub fn queued_bytes(&self) -> u32 {
         let queued = match self.driver() {
             Some(d) => d.queued_bytes(CLIENT_CONN),
-            None => self.handle.as_ref().map_or(0, ConnectionHandle::queued_bytes),
+            None => self
+                .handle
+                .as_ref()
+                .map_or(0, ConnectionHandle::queued_bytes),
         };
         u32::try_from(queued).unwrap_or(u32::MAX)
     }

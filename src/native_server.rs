@@ -8,8 +8,8 @@ use ipc_core::transport::Endpoint;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::direct::{new_direct, SharedDirect};
 use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::direct::{new_direct, SharedDirect};
 use crate::options::{port as port_number, ListenOptions, ListenTcpOptions, TlsOptions};
 use crate::runtime::RUNTIME;
 

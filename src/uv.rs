@@ -11,8 +11,6 @@ use napi::sys;
 
 /// Readiness bits of `uv_poll_start`.
 pub const READABLE: c_int = 1;
-/// See [`READABLE`].
-pub const WRITABLE: c_int = 2;
 /// See [`READABLE`] (the peer hung up; reads then report how).
 pub const DISCONNECT: c_int = 4;
 

@@ -116,14 +116,19 @@ impl FrameDecoder {
         }
         let run = self.buf.split_to(end).freeze();
         self.scanned = self.buf.len();
-        if self.buf.len() > self.max_message_size {
-            return Err(self.too_large(self.buf.len()));
-        }
+        // A remainder already over the limit is reported by `overflow` (and by the next
+        // `decode`): the complete frames before it are not lost.
         if self.buf.is_empty() && self.buf.capacity() > 4 * READ_CHUNK {
             // Do not keep a large allocation alive after one big message.
             self.buf = BytesMut::new();
         }
         Ok(Some(run))
+    }
+
+    /// The error to report when the buffered, incomplete frame is already over the size
+    /// limit (check after a [`FrameDecoder::decode`] that returned frames).
+    pub fn overflow(&self) -> Option<IpcError> {
+        (self.buf.len() > self.max_message_size).then(|| self.too_large(self.buf.len()))
     }
 
     fn check_frame_sizes(&self, end: usize) -> Result<(), IpcError> {
@@ -291,6 +296,24 @@ mod tests {
             }
             other => panic!("expected MessageTooLarge, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn frames_before_an_oversize_remainder_are_returned_first() {
+        let mut dec = FrameDecoder::new(b"\x0c", 4);
+        let run = dec
+            .push(b"ab\x0cxxxxxx")
+            .expect("frames first")
+            .expect("one");
+        assert_eq!(&run[..], b"ab\x0c");
+        assert!(matches!(
+            dec.overflow(),
+            Some(IpcError::MessageTooLarge { size: 6, limit: 4 })
+        ));
+        assert!(matches!(
+            dec.push(b"x"),
+            Err(IpcError::MessageTooLarge { size: 7, limit: 4 })
+        ));
     }
 
     #[test]

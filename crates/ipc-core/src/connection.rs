@@ -366,12 +366,16 @@ async fn run_reader<R: AsyncRead + Unpin>(
                 Ok(Some(run)) => {
                     let credit = flow.take(run.len());
                     let partial = d.pending_len() > 0;
+                    let overflow = d.overflow();
                     sink.send(Event::Frames {
                         conn,
                         run,
                         partial,
                         credit,
                     });
+                    if let Some(e) = overflow {
+                        break Err(e);
+                    }
                 }
                 Ok(None) => {}
                 Err(e) => break Err(e),

@@ -1,6 +1,7 @@
-//! A connection driven by readiness reported from outside, with no task and no thread of
-//! its own: the owner calls [`PolledConnection::read`] when the socket is readable and
-//! [`PolledConnection::flush`] when it is writable.
+//! A connection whose reading is driven by readiness reported from outside: the owner
+//! calls [`PolledConnection::read`] when its own event loop says the socket is readable.
+//! Sends go straight to the kernel from the caller's thread; only what the kernel
+//! refuses is handed to a tokio task.
 //!
 //! The Node binding drives plain Unix and TCP connections this way from libuv's poll on
 //! the JavaScript thread: a received message then wakes one thread (the JavaScript
@@ -10,6 +11,9 @@
 use std::collections::VecDeque;
 use std::io::{self, IoSlice};
 use std::net::Shutdown;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::Notify;
 
 use bytes::{Bytes, BytesMut};
 
@@ -107,26 +111,49 @@ pub struct ReadOutcome {
 }
 
 /// How many bytes one [`PolledConnection::read`] takes from the socket at most, so one
-/// busy peer cannot hold the event loop.
-const READ_BUDGET: usize = 256 * 1024;
-/// How many queued chunks one `sendmsg` carries.
-const MAX_IOV: usize = 64;
+/// busy peer cannot hold the event loop (and one delivery stays small).
+const READ_BUDGET: usize = 64 * 1024;
+/// How many queued chunks one `sendmsg` carries (Linux's `IOV_MAX`).
+const MAX_IOV: usize = 1024;
 
-/// One connection, framed as node-ipc frames it, driven by readiness from its owner.
-#[derive(Debug)]
-pub struct PolledConnection {
-    socket: PlainSocket,
-    decoder: Option<FrameDecoder>,
-    raw: BytesMut,
+/// The sending side, shared with the drain task while one runs.
+#[derive(Debug, Default)]
+struct Writes {
     queue: VecDeque<Bytes>,
     queued: usize,
+    /// A drain task owns the sending (the queue is not empty, or it is finishing).
+    draining: bool,
     end_requested: bool,
     write_closed: bool,
+    /// The connection was closed: the drain task finishes by this instant or gives up.
+    deadline: Option<tokio::time::Instant>,
+    /// The first write failure, reported by the next [`PolledConnection::read`].
+    error: Option<IpcError>,
+}
+
+/// One connection, framed as node-ipc frames it. Reading is driven by its owner's
+/// readiness events; sending goes straight to the kernel from the caller's thread while
+/// the kernel takes it, and what it refuses is sent by a task on a tokio runtime (so a
+/// sender that does not yield still keeps the pipe full, and the owner never needs to
+/// watch for writability).
+#[derive(Debug)]
+pub struct PolledConnection {
+    socket: Arc<PlainSocket>,
+    decoder: Option<FrameDecoder>,
+    raw: BytesMut,
+    writes: Arc<Mutex<Writes>>,
+    /// Wakes the drain task when the connection closes (to apply the deadline).
+    closed: Arc<Notify>,
+    runtime: tokio::runtime::Handle,
 }
 
 impl PolledConnection {
-    /// Wraps a connected socket.
-    pub fn new(socket: PlainSocket, framing: &Framing) -> PolledConnection {
+    /// Wraps a connected socket; queued bytes are sent by tasks on `runtime`.
+    pub fn new(
+        socket: PlainSocket,
+        framing: &Framing,
+        runtime: tokio::runtime::Handle,
+    ) -> PolledConnection {
         let decoder = match framing {
             Framing::Delimited {
                 delimiter,
@@ -135,13 +162,12 @@ impl PolledConnection {
             Framing::Raw => None,
         };
         PolledConnection {
-            socket,
+            socket: Arc::new(socket),
             decoder,
             raw: BytesMut::new(),
-            queue: VecDeque::new(),
-            queued: 0,
-            end_requested: false,
-            write_closed: false,
+            writes: Arc::new(Mutex::new(Writes::default())),
+            closed: Arc::new(Notify::new()),
+            runtime,
         }
     }
 
@@ -150,8 +176,13 @@ impl PolledConnection {
         &self.socket
     }
 
+    fn writes(&self) -> MutexGuard<'_, Writes> {
+        lock(&self.writes)
+    }
+
     /// Reads what the socket has (up to a budget; the rest waits for the next
     /// readiness) and frames it. Frames received before a failure are still returned.
+    /// A failed send ends reading too, with the send's error.
     pub fn read(&mut self) -> ReadOutcome {
         let mut runs: Vec<Bytes> = Vec::new();
         let mut total = 0usize;
@@ -174,7 +205,13 @@ impl PolledConnection {
                     total += n;
                     if let Some(d) = self.decoder.as_mut() {
                         match d.decode() {
-                            Ok(Some(run)) => runs.push(run),
+                            Ok(Some(run)) => {
+                                runs.push(run);
+                                if let Some(e) = d.overflow() {
+                                    end = Some(ReadEnd::Failed(e));
+                                    break;
+                                }
+                            }
                             Ok(None) => {}
                             Err(e) => {
                                 end = Some(ReadEnd::Failed(e));
@@ -197,6 +234,9 @@ impl PolledConnection {
                 }
             }
         }
+        if let Some(error) = self.writes().error.take() {
+            end = Some(ReadEnd::Failed(error));
+        }
         let received = match self.decoder.as_ref() {
             Some(d) => join(runs).map(|run| Received::Frames {
                 run,
@@ -209,13 +249,17 @@ impl PolledConnection {
     }
 
     /// Sends `bytes` after everything queued: straight to the kernel when nothing is
-    /// queued; what the kernel does not take is queued for [`PolledConnection::flush`].
-    /// Bytes written after [`PolledConnection::end`] are dropped.
+    /// queued; what the kernel does not take is queued and sent by a task. Bytes written
+    /// after [`PolledConnection::end`] are dropped.
     pub fn write(&mut self, mut bytes: Bytes) -> Result<(), IpcError> {
-        if self.end_requested || bytes.is_empty() {
+        let mut w = lock(&self.writes);
+        if let Some(error) = w.error.take() {
+            return Err(error);
+        }
+        if w.end_requested || bytes.is_empty() {
             return Ok(());
         }
-        if self.queue.is_empty() {
+        if !w.draining {
             match self.socket.sock().send(&bytes) {
                 Ok(n) if n == bytes.len() => return Ok(()),
                 Ok(n) => bytes = bytes.slice(n..),
@@ -224,80 +268,205 @@ impl PolledConnection {
                         || e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(IpcError::io("write", "", e)),
             }
+            w.draining = true;
+            self.runtime.spawn(drain(
+                Arc::clone(&self.socket),
+                Arc::clone(&self.writes),
+                Arc::clone(&self.closed),
+            ));
         }
-        self.queued += bytes.len();
-        self.queue.push_back(bytes);
-        Ok(())
-    }
-
-    /// Sends what is queued, as far as the kernel takes it; then, if
-    /// [`PolledConnection::end`] was called and nothing is left, half-closes.
-    pub fn flush(&mut self) -> Result<(), IpcError> {
-        while !self.queue.is_empty() {
-            let slices: Vec<IoSlice<'_>> = self
-                .queue
-                .iter()
-                .take(MAX_IOV)
-                .map(|b| IoSlice::new(b))
-                .collect();
-            let mut sent = match self.socket.sock().send_vectored(&slices) {
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(IpcError::io("write", "", e)),
-            };
-            self.queued -= sent;
-            while sent > 0 {
-                let Some(front) = self.queue.front_mut() else {
-                    break;
-                };
-                if sent >= front.len() {
-                    sent -= front.len();
-                    self.queue.pop_front();
-                } else {
-                    *front = front.slice(sent..);
-                    sent = 0;
-                }
-            }
-        }
-        self.shut_if_ended();
+        w.queued += bytes.len();
+        w.queue.push_back(bytes);
         Ok(())
     }
 
     /// Half-closes once everything queued is sent (the peer sees end of stream); reading
     /// goes on.
     pub fn end(&mut self) {
-        self.end_requested = true;
-        self.shut_if_ended();
-    }
-
-    fn shut_if_ended(&mut self) {
-        if self.end_requested && self.queue.is_empty() && !self.write_closed {
-            self.write_closed = true;
+        let mut w = lock(&self.writes);
+        w.end_requested = true;
+        if !w.draining && !w.write_closed {
+            w.write_closed = true;
             let _ = self.socket.sock().shutdown(Shutdown::Write);
         }
     }
 
-    /// Whether bytes wait for the socket to become writable.
-    pub fn wants_writable(&self) -> bool {
-        !self.queue.is_empty()
-    }
-
     /// Bytes queued and not yet handed to the kernel.
     pub fn queued_bytes(&self) -> usize {
-        self.queued
+        self.writes().queued
     }
 
-    /// Closes the connection. Bytes still queued are sent first by a task on the current
-    /// tokio runtime (for at most ten seconds), so a close loses nothing that was sent
-    /// before it; without a runtime they are dropped.
+    /// Closes the connection. Bytes still queued are sent first (for at most ten
+    /// seconds), so a close loses nothing that was sent before it; the socket closes
+    /// after them.
     pub fn close(self) {
-        if self.queue.is_empty() {
-            return;
+        let mut w = lock(&self.writes);
+        if w.draining {
+            w.end_requested = true;
+            w.deadline = Some(tokio::time::Instant::now() + LINGER);
+            drop(w);
+            self.closed.notify_one();
         }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(linger(self.socket, self.queue));
+    }
+}
+
+fn lock(writes: &Mutex<Writes>) -> MutexGuard<'_, Writes> {
+    // Every critical section leaves the state consistent: a poisoned lock is still sound.
+    writes.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What the drain task does after one round of sending.
+enum Drained {
+    /// The kernel is full: wait until it takes more.
+    Wait,
+    /// Nothing is left (or sending failed): the task ends.
+    Done,
+}
+
+/// Sends what `writes` holds until it is empty, waiting for writability in between;
+/// then hands sending back to the owner's thread (or half-closes, if ended).
+async fn drain(socket: Arc<PlainSocket>, writes: Arc<Mutex<Writes>>, closed: Arc<Notify>) {
+    let mut writable = match Writability::new(&socket) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            fail(&socket, &writes, e);
+            None
         }
+    };
+    while let Some(w) = writable.as_mut() {
+        match send_queued(&socket, &writes) {
+            Drained::Done => break,
+            Drained::Wait => {}
+        }
+        let deadline = lock(&writes).deadline;
+        let waited = match deadline {
+            None => tokio::select! {
+                r = w.wait() => r,
+                _ = closed.notified() => Ok(()),
+            },
+            Some(at) => match tokio::time::timeout_at(at, w.wait()).await {
+                Ok(r) => r,
+                Err(_) => {
+                    // The peer did not take the rest in time: give up on it.
+                    let mut state = lock(&writes);
+                    state.queue.clear();
+                    state.queued = 0;
+                    state.draining = false;
+                    break;
+                }
+            },
+        };
+        if let Err(e) = waited {
+            fail(&socket, &writes, e);
+            break;
+        }
+    }
+}
+
+/// Sends queued bytes until the kernel refuses more or the queue is empty.
+fn send_queued(socket: &PlainSocket, writes: &Mutex<Writes>) -> Drained {
+    let mut w = lock(writes);
+    while !w.queue.is_empty() {
+        let slices: Vec<IoSlice<'_>> = w
+            .queue
+            .iter()
+            .take(MAX_IOV)
+            .map(|b| IoSlice::new(b))
+            .collect();
+        let mut sent = match socket.sock().send_vectored(&slices) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Drained::Wait,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                drop(w);
+                fail(socket, writes, e);
+                return Drained::Done;
+            }
+        };
+        w.queued -= sent;
+        while sent > 0 {
+            let Some(front) = w.queue.front_mut() else {
+                break;
+            };
+            if sent >= front.len() {
+                sent -= front.len();
+                w.queue.pop_front();
+            } else {
+                *front = front.slice(sent..);
+                sent = 0;
+            }
+        }
+    }
+    w.draining = false;
+    if w.end_requested && !w.write_closed {
+        w.write_closed = true;
+        let _ = socket.sock().shutdown(Shutdown::Write);
+    }
+    Drained::Done
+}
+
+/// Records a send failure and wakes the reader: shutting the read side makes the socket
+/// readable, and the next read reports the failure.
+fn fail(socket: &PlainSocket, writes: &Mutex<Writes>, e: io::Error) {
+    let mut w = lock(writes);
+    w.queue.clear();
+    w.queued = 0;
+    w.draining = false;
+    w.error.get_or_insert(IpcError::io("write", "", e));
+    drop(w);
+    let _ = socket.sock().shutdown(Shutdown::Read);
+}
+
+/// Waits for a socket to become writable, registered with tokio for writability only
+/// and only while a drain runs (the owner's own loop watches reads).
+#[cfg(unix)]
+struct Writability(tokio::io::unix::AsyncFd<SharedFd>);
+
+/// A descriptor kept open by the registration that uses it.
+#[cfg(unix)]
+struct SharedFd(Arc<PlainSocket>);
+
+#[cfg(unix)]
+impl std::os::unix::io::AsRawFd for SharedFd {
+    fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
+        self.0.raw_fd()
+    }
+}
+
+#[cfg(unix)]
+impl Writability {
+    fn new(socket: &Arc<PlainSocket>) -> io::Result<Writability> {
+        let fd = SharedFd(Arc::clone(socket));
+        // SAFETY: `fd` owns a reference to the socket, so the descriptor stays open and
+        // the same for as long as the registration holds it.
+        unsafe {
+            tokio::io::unix::AsyncFd::register_with_interest(fd, tokio::io::Interest::WRITABLE)
+        }
+        .map(Writability)
+        .map_err(|e| e.into_parts().1)
+    }
+
+    async fn wait(&mut self) -> io::Result<()> {
+        let mut guard = self.0.writable().await?;
+        guard.clear_ready();
+        Ok(())
+    }
+}
+
+/// Elsewhere (never used by the Node binding, which drives sockets this way on Unix
+/// only): polls writability by retrying.
+#[cfg(not(unix))]
+struct Writability;
+
+#[cfg(not(unix))]
+impl Writability {
+    fn new(_socket: &Arc<PlainSocket>) -> io::Result<Writability> {
+        Ok(Writability)
+    }
+
+    async fn wait(&mut self) -> io::Result<()> {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        Ok(())
     }
 }
 
@@ -317,38 +486,26 @@ fn join(mut runs: Vec<Bytes>) -> Option<Bytes> {
     }
 }
 
-/// Sends `queue`, then closes the socket.
-async fn linger(socket: PlainSocket, queue: VecDeque<Bytes>) {
-    use tokio::io::AsyncWriteExt;
-    async fn send_all<W: tokio::io::AsyncWrite + Unpin>(
-        mut w: W,
-        queue: VecDeque<Bytes>,
-    ) -> io::Result<()> {
-        for bytes in queue {
-            w.write_all(&bytes).await?;
-        }
-        w.shutdown().await
-    }
-    let sent = async {
-        match socket {
-            #[cfg(unix)]
-            PlainSocket::Unix(s) => send_all(tokio::net::UnixStream::from_std(s)?, queue).await,
-            PlainSocket::Tcp(s) => send_all(tokio::net::TcpStream::from_std(s)?, queue).await,
-        }
-    };
-    let _ = tokio::time::timeout(LINGER, sent).await;
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::os::unix::net::UnixStream;
+    use std::time::Duration;
 
-    fn pair(framing: &Framing) -> (PolledConnection, UnixStream) {
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    fn pair(framing: &Framing, rt: &tokio::runtime::Runtime) -> (PolledConnection, UnixStream) {
         let (a, b) = UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();
-        (PolledConnection::new(PlainSocket::Unix(a), framing), b)
+        let conn = PolledConnection::new(PlainSocket::Unix(a), framing, rt.handle().clone());
+        (conn, b)
     }
 
     fn frames(outcome: &ReadOutcome) -> (&[u8], bool) {
@@ -358,14 +515,37 @@ mod tests {
         }
     }
 
+    /// Writes 64 KiB chunks of 7s until some are queued; returns how many bytes.
+    fn fill(conn: &mut PolledConnection) -> usize {
+        let chunk = Bytes::from(vec![7u8; 64 * 1024]);
+        let mut written = 0usize;
+        while conn.queued_bytes() == 0 {
+            conn.write(chunk.clone()).unwrap();
+            written += chunk.len();
+        }
+        written
+    }
+
+    fn read_all(mut peer: UnixStream) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut all = Vec::new();
+            peer.read_to_end(&mut all).unwrap();
+            all
+        })
+    }
+
     #[test]
     fn reads_complete_frames_and_keeps_the_rest() {
-        let (mut conn, mut peer) = pair(&Framing::default());
+        let rt = runtime();
+        let (mut conn, mut peer) = pair(&Framing::default(), &rt);
         assert!(conn.read().received.is_none(), "nothing sent yet");
         peer.write_all(b"{\"type\":\"a\"}\x0c{\"type\":\"b\"}\x0c{\"ty")
             .unwrap();
         let out = conn.read();
-        assert_eq!(frames(&out), (&b"{\"type\":\"a\"}\x0c{\"type\":\"b\"}\x0c"[..], true));
+        assert_eq!(
+            frames(&out),
+            (&b"{\"type\":\"a\"}\x0c{\"type\":\"b\"}\x0c"[..], true)
+        );
         assert!(out.end.is_none());
         peer.write_all(b"pe\":\"c\"}\x0c").unwrap();
         let out = conn.read();
@@ -377,8 +557,9 @@ mod tests {
     }
 
     #[test]
-    fn reads_at_most_a_budget_per_call_and_joins_runs() {
-        let (mut conn, peer) = pair(&Framing::default());
+    fn reads_at_most_a_budget_per_call_in_whole_frames() {
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
         let frame = [vec![b'x'; 999], vec![0x0c]].concat();
         let writer = std::thread::spawn(move || {
             let mut peer = peer;
@@ -392,7 +573,9 @@ mod tests {
             if let Some(Received::Frames { run, .. }) = out.received {
                 assert!(run.len() <= READ_BUDGET + READ_CHUNK);
                 assert_eq!(run.len() % 1000, 0, "only whole frames");
-                assert!(run.chunks(1000).all(|f| f[999] == 0x0c && f[..999].iter().all(|&b| b == b'x')));
+                assert!(run
+                    .chunks(1000)
+                    .all(|f| f[999] == 0x0c && f[..999].iter().all(|&b| b == b'x')));
                 seen += run.len();
             }
             assert!(out.end.is_none());
@@ -403,11 +586,12 @@ mod tests {
 
     #[test]
     fn an_oversize_frame_fails_after_the_frames_before_it() {
+        let rt = runtime();
         let framing = Framing::Delimited {
             delimiter: b"\x0c".to_vec(),
             max_message_size: 10,
         };
-        let (mut conn, mut peer) = pair(&framing);
+        let (mut conn, mut peer) = pair(&framing, &rt);
         peer.write_all(b"{\"a\":1}\x0c0123456789ABCDEF").unwrap();
         let out = conn.read();
         assert_eq!(frames(&out).0, b"{\"a\":1}\x0c");
@@ -421,7 +605,8 @@ mod tests {
 
     #[test]
     fn raw_framing_returns_the_bytes_as_read() {
-        let (mut conn, mut peer) = pair(&Framing::Raw);
+        let rt = runtime();
+        let (mut conn, mut peer) = pair(&Framing::Raw, &rt);
         peer.write_all(b"\x00\x01\x0c\xff").unwrap();
         match conn.read().received {
             Some(Received::Raw(bytes)) => assert_eq!(&bytes[..], b"\x00\x01\x0c\xff"),
@@ -430,37 +615,43 @@ mod tests {
     }
 
     #[test]
-    fn writes_queue_what_the_kernel_refuses_and_flush_sends_it_in_order() {
-        let (mut conn, mut peer) = pair(&Framing::default());
-        let chunk = Bytes::from(vec![7u8; 64 * 1024]);
-        let mut written = 0usize;
-        while !conn.wants_writable() {
-            conn.write(chunk.clone()).unwrap();
-            written += chunk.len();
-        }
+    fn what_the_kernel_refuses_is_sent_in_order_by_the_drain_then_end() {
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
+        let mut written = fill(&mut conn);
+        // Written while the drain owns sending: queued behind it, not sent directly.
         conn.write(Bytes::from_static(b"end")).unwrap();
         written += 3;
-        assert!(conn.queued_bytes() > 0);
         conn.end();
-        let reader = std::thread::spawn(move || {
-            let mut all = Vec::new();
-            peer.read_to_end(&mut all).unwrap();
-            all
-        });
-        while conn.wants_writable() {
-            conn.flush().unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        assert_eq!(conn.queued_bytes(), 0);
-        let all = reader.join().unwrap();
-        assert_eq!(all.len(), written, "every byte, and EOF after them");
+        let all = read_all(peer).join().unwrap();
+        assert_eq!(all.len(), written, "every byte, then end of stream");
         assert!(all[..written - 3].iter().all(|&b| b == 7));
         assert_eq!(&all[written - 3..], b"end");
+        assert_eq!(conn.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn sending_returns_to_the_callers_thread_once_drained() {
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
+        let mut expected = fill(&mut conn);
+        let reader = read_all(peer);
+        while conn.queued_bytes() > 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        conn.write(Bytes::from_static(b"direct")).unwrap();
+        expected += 6;
+        assert_eq!(conn.queued_bytes(), 0, "taken by the kernel at once");
+        conn.end();
+        let all = reader.join().unwrap();
+        assert_eq!(all.len(), expected);
+        assert_eq!(&all[expected - 6..], b"direct");
     }
 
     #[test]
     fn writes_after_end_are_dropped() {
-        let (mut conn, mut peer) = pair(&Framing::default());
+        let rt = runtime();
+        let (mut conn, mut peer) = pair(&Framing::default(), &rt);
         conn.write(Bytes::from_static(b"a")).unwrap();
         conn.end();
         conn.write(Bytes::from_static(b"b")).unwrap();
@@ -471,32 +662,57 @@ mod tests {
 
     #[test]
     fn a_write_to_a_closed_peer_is_an_error() {
-        let (mut conn, peer) = pair(&Framing::default());
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
         drop(peer);
         let err = conn.write(Bytes::from_static(b"x")).unwrap_err();
         assert_eq!(err.code(), Some("EPIPE"));
     }
 
-    #[tokio::test]
-    async fn close_sends_the_queue_before_closing() {
-        let (a, b) = UnixStream::pair().unwrap();
-        a.set_nonblocking(true).unwrap();
-        let mut conn = PolledConnection::new(PlainSocket::Unix(a), &Framing::default());
-        let chunk = Bytes::from(vec![1u8; 64 * 1024]);
-        let mut written = 0;
-        while !conn.wants_writable() {
-            conn.write(chunk.clone()).unwrap();
-            written += chunk.len();
+    #[test]
+    fn a_failed_drain_is_reported_by_the_next_read() {
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
+        fill(&mut conn);
+        drop(peer);
+        let end = loop {
+            let out = conn.read();
+            if let Some(end) = out.end {
+                break end;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        };
+        // The read side may see end of stream first; the send failure wins.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let mut end = end;
+        while matches!(end, ReadEnd::Eof) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            if let Some(e) = conn.read().end {
+                end = e;
+            }
         }
+        match end {
+            ReadEnd::Failed(e) => assert!(
+                matches!(e.code(), Some("EPIPE") | Some("ECONNRESET")),
+                "{e:?}"
+            ),
+            ReadEnd::Eof => panic!("the send failure was not reported"),
+        }
+        // The drain task drops the queue once its own send fails.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while conn.queued_bytes() > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(conn.queued_bytes(), 0, "the queue is dropped with the peer");
+    }
+
+    #[test]
+    fn close_sends_the_queue_before_closing_the_socket() {
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
+        let written = fill(&mut conn);
         conn.close();
-        let all = tokio::task::spawn_blocking(move || {
-            let mut b = b;
-            let mut all = Vec::new();
-            b.read_to_end(&mut all).unwrap();
-            all
-        })
-        .await
-        .unwrap();
+        let all = read_all(peer).join().unwrap();
         assert_eq!(all.len(), written);
     }
 }

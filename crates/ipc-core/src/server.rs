@@ -361,8 +361,8 @@ impl Listener {
                     return Ok(Accepted::Tls(Box::new(stream), None));
                 }
                 if *adopt {
-                    let socket =
-                        PlainSocket::from_unix(stream).map_err(|e| IpcError::io("accept", "", e))?;
+                    let socket = PlainSocket::from_unix(stream)
+                        .map_err(|e| IpcError::io("accept", "", e))?;
                     return Ok(Accepted::Plain(socket, None));
                 }
                 Ok(Accepted::Ready(Split::unix(stream)))
