@@ -68,7 +68,14 @@ pub fn event_function(
         .callee_handled::<false>()
         .build_callback(move |ctx| {
             let event = match ctx.value {
-                Delivery::Event(event) => event,
+                Delivery::Event(event) => {
+                    if let (Event::Closed { .. }, Some(d)) = (&event, direct.as_ref()) {
+                        if let Some(d) = d.get() {
+                            d.attempt_ended();
+                        }
+                    }
+                    event
+                }
                 Delivery::Adopted {
                     event: Event::Adopted { conn, peer, socket },
                     keep,

@@ -186,6 +186,38 @@ pub struct Direct {
     pending: RefCell<Option<Pending>>,
     /// A client destroyed before its connection was handed over.
     destroyed: Cell<bool>,
+    /// The argument of the environment cleanup hook (a `Weak` of this driver), until the
+    /// hook runs or this driver goes.
+    cleanup: Cell<*const OnJsThread<Direct>>,
+}
+
+impl Drop for Direct {
+    fn drop(&mut self) {
+        let arg = self.cleanup.replace(ptr::null());
+        if !arg.is_null() {
+            // SAFETY: on the JavaScript thread (OnJsThread); `arg` came from Weak::into_raw
+            // and the hook that would have consumed it is removed first.
+            unsafe {
+                sys::napi_remove_env_cleanup_hook(self.target.env, Some(env_teardown), arg as _);
+                drop(std::sync::Weak::from_raw(arg));
+            }
+        }
+    }
+}
+
+/// The Node environment (a worker thread, say) is going away: stop every poll so its
+/// loop can close; queued bytes are still sent by the drain tasks.
+unsafe extern "C" fn env_teardown(arg: *mut c_void) {
+    // SAFETY: `arg` is the Weak given to napi_add_env_cleanup_hook, consumed once here.
+    let weak = unsafe { std::sync::Weak::from_raw(arg as *const OnJsThread<Direct>) };
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if let Some(direct) = weak.upgrade() {
+            if let Some(d) = direct.get() {
+                d.cleanup.set(ptr::null());
+                d.shut_down();
+            }
+        }
+    }));
 }
 
 /// A value touched only on the JavaScript thread that created it; elsewhere it is
@@ -235,14 +267,25 @@ pub unsafe fn new_direct(
     func: sys::napi_value,
 ) -> Result<SharedDirect, sys::napi_status> {
     let target = unsafe { JsTarget::new(env, func)? };
-    Ok(Arc::new(OnJsThread::new(Direct {
+    let shared = Arc::new(OnJsThread::new(Direct {
         target,
         conns: RefCell::new(HashMap::new()),
         framing: RefCell::new(Framing::default()),
         server: RefCell::new(None),
         pending: RefCell::new(None),
         destroyed: Cell::new(false),
-    })))
+        cleanup: Cell::new(ptr::null()),
+    }));
+    let arg = Arc::downgrade(&shared).into_raw();
+    // SAFETY: on the JavaScript thread of `env`; `arg` stays valid until the hook runs
+    // or Direct's Drop removes it.
+    let status = unsafe { sys::napi_add_env_cleanup_hook(env, Some(env_teardown), arg as _) };
+    match (status == sys::Status::napi_ok, shared.get()) {
+        (true, Some(d)) => d.cleanup.set(arg),
+        // SAFETY: the hook was not added: the Weak is ours to free.
+        _ => drop(unsafe { std::sync::Weak::from_raw(arg) }),
+    }
+    Ok(shared)
 }
 
 /// Takes a handed-over connection (from the thread-safe function's callback) and returns
@@ -353,6 +396,23 @@ impl Direct {
     /// Lets closes release their connection from `server`'s count.
     pub fn set_server(&self, server: Server) {
         *self.server.borrow_mut() = Some(server);
+    }
+
+    /// Stops every connection without reporting (the environment is going away).
+    fn shut_down(&self) {
+        let entries: Vec<Rc<Entry>> = self.conns.borrow_mut().drain().map(|(_, e)| e).collect();
+        for entry in entries {
+            drop(entry.poll.borrow_mut().take());
+            if let Some(connection) = entry.conn.borrow_mut().take() {
+                connection.close();
+            }
+        }
+    }
+
+    /// A client's attempt failed or closed before it was handed over: later writes are
+    /// dropped, not kept for a connection that will not come.
+    pub fn attempt_ended(&self) {
+        self.pending.borrow_mut().take();
     }
 
     /// A client starts connecting: writes wait for the connection.
@@ -480,16 +540,17 @@ impl Direct {
         };
         drop(entry.poll.borrow_mut().take());
         let connection = entry.conn.borrow_mut().take();
-        if let Some(connection) = connection {
-            // Queued bytes are still sent (by the drain task), then the socket closes.
-            connection.close();
-        }
         self.release(conn);
         let had_error = error.is_some();
         if let Some(error) = error {
             entry.sink.send(Event::Error { conn, error });
         }
         entry.sink.send(Event::Closed { conn, had_error });
+        if let Some(connection) = connection {
+            // Queued bytes are still sent (by the drain task), then the socket closes; the
+            // event function, and so the process, stays alive until then.
+            connection.close_keeping(TsfnSink(Arc::clone(&entry.sink.0)));
+        }
     }
 
     fn release(&self, conn: ConnId) {

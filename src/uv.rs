@@ -20,14 +20,22 @@ const UV_POLL: c_int = 8;
 pub type PollCallback = unsafe extern "C" fn(handle: *mut c_void, status: c_int, events: c_int);
 type CloseCallback = unsafe extern "C" fn(handle: *mut c_void);
 
+type HandleSizeFn = unsafe extern "C" fn(c_int) -> usize;
+type PollInitFn = unsafe extern "C" fn(*mut sys::uv_loop_s, *mut c_void, c_int) -> c_int;
+type PollStartFn = unsafe extern "C" fn(*mut c_void, c_int, PollCallback) -> c_int;
+type HandleStatusFn = unsafe extern "C" fn(*mut c_void) -> c_int;
+type CloseFn = unsafe extern "C" fn(*mut c_void, Option<CloseCallback>);
+type HandleFn = unsafe extern "C" fn(*mut c_void);
+type ErrorTextFn = unsafe extern "C" fn(c_int) -> *const c_char;
+
 struct Api {
-    poll_init: unsafe extern "C" fn(*mut sys::uv_loop_s, *mut c_void, c_int) -> c_int,
-    poll_start: unsafe extern "C" fn(*mut c_void, c_int, PollCallback) -> c_int,
-    poll_stop: unsafe extern "C" fn(*mut c_void) -> c_int,
-    close: unsafe extern "C" fn(*mut c_void, Option<CloseCallback>),
-    unref: unsafe extern "C" fn(*mut c_void),
-    strerror: unsafe extern "C" fn(c_int) -> *const c_char,
-    err_name: unsafe extern "C" fn(c_int) -> *const c_char,
+    poll_init: PollInitFn,
+    poll_start: PollStartFn,
+    poll_stop: HandleStatusFn,
+    close: CloseFn,
+    unref: HandleFn,
+    strerror: ErrorTextFn,
+    err_name: ErrorTextFn,
 }
 
 /// Memory for one `uv_poll_t`, whose size is only known at run time: generous and
@@ -57,28 +65,28 @@ fn api() -> Option<&'static Api> {
     static API: OnceLock<Option<Api>> = OnceLock::new();
     API.get_or_init(|| {
         macro_rules! find {
-            ($name:literal) => {{
+            ($name:literal, $ty:ty) => {{
                 let p = lookup($name);
                 if p.is_null() {
                     return None;
                 }
                 // SAFETY: the symbol is libuv's function of that name and signature.
-                unsafe { std::mem::transmute::<*mut c_void, _>(p) }
+                unsafe { std::mem::transmute::<*mut c_void, $ty>(p) }
             }};
         }
-        let handle_size: unsafe extern "C" fn(c_int) -> usize = find!(c"uv_handle_size");
+        let handle_size = find!(c"uv_handle_size", HandleSizeFn);
         // SAFETY: uv_handle_size only reads its argument.
         if unsafe { handle_size(UV_POLL) } > std::mem::size_of::<PollMemory>() {
             return None;
         }
         Some(Api {
-            poll_init: find!(c"uv_poll_init"),
-            poll_start: find!(c"uv_poll_start"),
-            poll_stop: find!(c"uv_poll_stop"),
-            close: find!(c"uv_close"),
-            unref: find!(c"uv_unref"),
-            strerror: find!(c"uv_strerror"),
-            err_name: find!(c"uv_err_name"),
+            poll_init: find!(c"uv_poll_init", PollInitFn),
+            poll_start: find!(c"uv_poll_start", PollStartFn),
+            poll_stop: find!(c"uv_poll_stop", HandleStatusFn),
+            close: find!(c"uv_close", CloseFn),
+            unref: find!(c"uv_unref", HandleFn),
+            strerror: find!(c"uv_strerror", ErrorTextFn),
+            err_name: find!(c"uv_err_name", ErrorTextFn),
         })
     })
     .as_ref()

@@ -308,13 +308,15 @@ impl PendingConnection {
             finish_control.finish(&finish);
             on_closed();
             sink.send(Event::Closed { conn, had_error });
-            drop(sink);
             if tokio::time::timeout(LINGER, &mut writer_task)
                 .await
                 .is_err()
             {
                 writer_task.abort();
             }
+            // Held until what was queued before the close is sent: a Node sink keeps the
+            // process alive meanwhile.
+            drop(sink);
         });
     }
 

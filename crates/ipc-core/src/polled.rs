@@ -117,7 +117,7 @@ const READ_BUDGET: usize = 64 * 1024;
 const MAX_IOV: usize = 1024;
 
 /// The sending side, shared with the drain task while one runs.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Writes {
     queue: VecDeque<Bytes>,
     queued: usize,
@@ -129,6 +129,8 @@ struct Writes {
     deadline: Option<tokio::time::Instant>,
     /// The first write failure, reported by the next [`PolledConnection::read`].
     error: Option<IpcError>,
+    /// Whatever [`PolledConnection::close_keeping`] asked to hold until the drain ends.
+    keep: Option<Box<dyn std::any::Any + Send>>,
 }
 
 /// One connection, framed as node-ipc frames it. Reading is driven by its owner's
@@ -145,6 +147,16 @@ pub struct PolledConnection {
     /// Wakes the drain task when the connection closes (to apply the deadline).
     closed: Arc<Notify>,
     runtime: tokio::runtime::Handle,
+}
+
+impl std::fmt::Debug for Writes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writes")
+            .field("queued", &self.queued)
+            .field("draining", &self.draining)
+            .field("end_requested", &self.end_requested)
+            .finish_non_exhaustive()
+    }
 }
 
 impl PolledConnection {
@@ -300,10 +312,17 @@ impl PolledConnection {
     /// seconds), so a close loses nothing that was sent before it; the socket closes
     /// after them.
     pub fn close(self) {
+        self.close_keeping(());
+    }
+
+    /// [`PolledConnection::close`], holding `keep` until the queued bytes are sent (the
+    /// Node binding keeps its event function, and so the process, alive meanwhile).
+    pub fn close_keeping<K: Send + 'static>(self, keep: K) {
         let mut w = lock(&self.writes);
         if w.draining {
             w.end_requested = true;
             w.deadline = Some(tokio::time::Instant::now() + LINGER);
+            w.keep = Some(Box::new(keep));
             drop(w);
             self.closed.notify_one();
         }
@@ -361,6 +380,9 @@ async fn drain(socket: Arc<PlainSocket>, writes: Arc<Mutex<Writes>>, closed: Arc
             break;
         }
     }
+    let keep = lock(&writes).keep.take();
+    drop(writable);
+    drop(keep);
 }
 
 /// Sends queued bytes until the kernel refuses more or the queue is empty.
