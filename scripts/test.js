@@ -1,6 +1,7 @@
 'use strict';
-// `npm test`: builds the addon if needed, then runs the Rust tests and every node:test
-// suite in __test__/. Fails on the first failing step.
+// `npm test`: builds the addon if needed, then runs the Rust tests, every node:test suite
+// in __test__/, and the connection-level suites again on the tokio driver. Fails on the
+// first failing step.
 
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -8,9 +9,10 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 
-function run(cmd, args) {
-  console.log(`\n$ ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+function run(cmd, args, env = {}) {
+  const prefix = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+  console.log(`\n$ ${prefix}${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) {
     console.error(`\n${cmd} ${args.join(' ')} failed (${r.signal || r.status})`);
     process.exit(r.status || 1);
@@ -28,3 +30,9 @@ const suites = fs.readdirSync(path.join(root, '__test__'))
   .sort()
   .map((f) => path.join('__test__', f));
 run(process.execPath, ['--test', '--test-concurrency=2', ...suites]);
+
+// Plain connections are driven on the JavaScript thread by default; hosts without libuv
+// (and TLS connections everywhere) use the tokio driver. These suites run again on it.
+const TOKIO_SUITES = ['interop', 'wire-bytes', 'limits', 'fixes', 'client-state', 'raw-buffer', 'sync']
+  .map((name) => path.join('__test__', `${name}.test.js`));
+run(process.execPath, ['--test', '--test-concurrency=2', ...TOKIO_SUITES], { NODE_IPC_NATIVE_DRIVER: 'tokio' });
