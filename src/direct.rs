@@ -289,7 +289,8 @@ pub unsafe fn new_direct(
 }
 
 /// Takes a handed-over connection (from the thread-safe function's callback) and returns
-/// the event to deliver for it: CONNECTED, or CLOSED for a client destroyed meanwhile.
+/// the event to deliver for it: CONNECTED; CLOSED for a client destroyed meanwhile; or,
+/// if the socket cannot be watched, ERROR (CLOSED follows).
 pub fn adopt(
     shared: &SharedDirect,
     sink: TsfnSink,
@@ -323,13 +324,14 @@ pub fn adopt(
             // SAFETY: never handed to libuv.
             drop(unsafe { Box::from_raw(token) });
             direct.release(conn);
-            sink.send(Event::Error {
-                conn,
-                error: IpcError::Internal(format!("could not watch the socket: {message}")),
-            });
-            return Event::Closed {
+            // The error is delivered now, the close after it.
+            sink.send(Event::Closed {
                 conn,
                 had_error: true,
+            });
+            return Event::Error {
+                conn,
+                error: IpcError::Internal(format!("could not watch the socket: {message}")),
             };
         }
     };
