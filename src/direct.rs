@@ -11,10 +11,8 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
-use std::ptr;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::thread::{self, ThreadId};
 
 use bytes::Bytes;
 use ipc_core::connection::Framing;
@@ -25,6 +23,7 @@ use ipc_core::server::Server;
 use napi::sys;
 
 use crate::delivery::{kind, TsfnSink};
+use crate::js_thread::{add_teardown_hook, HookSlot, JsTarget, OnJsThread, Teardown};
 use crate::runtime::RUNTIME;
 use crate::uv::{self, Poll};
 
@@ -32,112 +31,6 @@ use crate::uv::{self, Poll};
 /// `NODE_IPC_NATIVE_DRIVER` does not ask for the tokio path.
 pub fn enabled() -> bool {
     uv::available() && std::env::var("NODE_IPC_NATIVE_DRIVER").map_or(true, |v| v != "tokio")
-}
-
-/// The JavaScript callback of one native object, callable from libuv callbacks.
-struct JsTarget {
-    env: sys::napi_env,
-    func: sys::napi_ref,
-    context: sys::napi_async_context,
-}
-
-impl JsTarget {
-    /// # Safety
-    /// On the JavaScript thread of `env`, with `func` a function value.
-    unsafe fn new(env: sys::napi_env, func: sys::napi_value) -> Result<JsTarget, sys::napi_status> {
-        let mut reference = ptr::null_mut();
-        let mut name = ptr::null_mut();
-        let mut resource = ptr::null_mut();
-        let mut context = ptr::null_mut();
-        let label = c"NodeIpcNativeSocket";
-        unsafe {
-            check(sys::napi_create_reference(env, func, 1, &mut reference))?;
-            check(sys::napi_create_string_utf8(
-                env,
-                label.as_ptr(),
-                label.count_bytes() as isize,
-                &mut name,
-            ))?;
-            check(sys::napi_create_object(env, &mut resource))?;
-            check(sys::napi_async_init(env, resource, name, &mut context))?;
-        }
-        Ok(JsTarget {
-            env,
-            func: reference,
-            context,
-        })
-    }
-
-    /// Calls the callback with `(kind, conn, text, bytes, flag)` as a top-level call:
-    /// ticks and microtasks run after it, and a throw becomes an uncaught exception.
-    fn call(&self, kind: u32, conn: u32, text: Option<&[u8]>, bytes: Option<&[u8]>, flag: u32) {
-        let env = self.env;
-        // SAFETY: on the JavaScript thread (checked by the owner), outside any JavaScript
-        // frame (a libuv callback); every value lives in the handle scope opened here.
-        unsafe {
-            let mut scope = ptr::null_mut();
-            if sys::napi_open_handle_scope(env, &mut scope) != sys::Status::napi_ok {
-                return;
-            }
-            let mut func = ptr::null_mut();
-            let mut global = ptr::null_mut();
-            let mut null = ptr::null_mut();
-            sys::napi_get_reference_value(env, self.func, &mut func);
-            sys::napi_get_global(env, &mut global);
-            sys::napi_get_null(env, &mut null);
-            let number = |n: u32| {
-                let mut v = ptr::null_mut();
-                sys::napi_create_uint32(env, n, &mut v);
-                v
-            };
-            let text = text.map_or(null, |t| {
-                let mut v = ptr::null_mut();
-                sys::napi_create_string_utf8(env, t.as_ptr().cast(), t.len() as isize, &mut v);
-                v
-            });
-            let bytes = bytes.map_or(null, |b| {
-                let mut v = ptr::null_mut();
-                let mut data = ptr::null_mut();
-                sys::napi_create_buffer_copy(env, b.len(), b.as_ptr().cast(), &mut data, &mut v);
-                v
-            });
-            let argv = [number(kind), number(conn), text, bytes, number(flag)];
-            let mut result = ptr::null_mut();
-            let status = sys::napi_make_callback(
-                env,
-                self.context,
-                global,
-                func,
-                argv.len(),
-                argv.as_ptr(),
-                &mut result,
-            );
-            if status == sys::Status::napi_pending_exception {
-                let mut error = ptr::null_mut();
-                sys::napi_get_and_clear_last_exception(env, &mut error);
-                sys::napi_fatal_exception(env, error);
-            }
-            sys::napi_close_handle_scope(env, scope);
-        }
-    }
-}
-
-impl Drop for JsTarget {
-    fn drop(&mut self) {
-        // SAFETY: dropped on the JavaScript thread (see `OnJsThread`).
-        unsafe {
-            sys::napi_async_destroy(self.env, self.context);
-            sys::napi_delete_reference(self.env, self.func);
-        }
-    }
-}
-
-fn check(status: sys::napi_status) -> Result<(), sys::napi_status> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(status)
-    }
 }
 
 /// One connection driven here. `conn` and `poll` empty when it closes; the entry itself
@@ -186,73 +79,25 @@ pub struct Direct {
     pending: RefCell<Option<Pending>>,
     /// A client destroyed before its connection was handed over.
     destroyed: Cell<bool>,
-    /// The argument of the environment cleanup hook (a `Weak` of this driver), until the
-    /// hook runs or this driver goes.
-    cleanup: Cell<*const OnJsThread<Direct>>,
+    /// Stops the polls when the Node environment goes away (a worker thread ends).
+    hook: HookSlot,
 }
 
-impl Drop for Direct {
-    fn drop(&mut self) {
-        let arg = self.cleanup.replace(ptr::null());
-        if !arg.is_null() {
-            // SAFETY: on the JavaScript thread (OnJsThread); `arg` came from Weak::into_raw
-            // and the hook that would have consumed it is removed first.
-            unsafe {
-                sys::napi_remove_env_cleanup_hook(self.target.env, Some(env_teardown), arg as _);
-                drop(std::sync::Weak::from_raw(arg));
+impl Teardown for Direct {
+    /// Stops every connection without reporting; queued bytes are still sent by the
+    /// drain tasks.
+    fn teardown(&self) {
+        let entries: Vec<Rc<Entry>> = self.conns.borrow_mut().drain().map(|(_, e)| e).collect();
+        for entry in entries {
+            drop(entry.poll.borrow_mut().take());
+            if let Some(connection) = entry.conn.borrow_mut().take() {
+                connection.close();
             }
         }
     }
-}
 
-/// The Node environment (a worker thread, say) is going away: stop every poll so its
-/// loop can close; queued bytes are still sent by the drain tasks.
-unsafe extern "C" fn env_teardown(arg: *mut c_void) {
-    // SAFETY: `arg` is the Weak given to napi_add_env_cleanup_hook, consumed once here.
-    let weak = unsafe { std::sync::Weak::from_raw(arg as *const OnJsThread<Direct>) };
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if let Some(direct) = weak.upgrade() {
-            if let Some(d) = direct.get() {
-                d.cleanup.set(ptr::null());
-                d.shut_down();
-            }
-        }
-    }));
-}
-
-/// A value touched only on the JavaScript thread that created it; elsewhere it is
-/// neither read nor dropped (a drop on another thread leaks it rather than call
-/// Node-API from the wrong thread).
-pub struct OnJsThread<T> {
-    value: std::mem::ManuallyDrop<T>,
-    thread: ThreadId,
-}
-
-// SAFETY: the value is only reached through `get`, which checks the thread, and only
-// dropped on that thread.
-unsafe impl<T> Send for OnJsThread<T> {}
-unsafe impl<T> Sync for OnJsThread<T> {}
-
-impl<T> OnJsThread<T> {
-    fn new(value: T) -> Self {
-        OnJsThread {
-            value: std::mem::ManuallyDrop::new(value),
-            thread: thread::current().id(),
-        }
-    }
-
-    /// The value, on its own thread.
-    pub fn get(&self) -> Option<&T> {
-        (thread::current().id() == self.thread).then_some(&*self.value)
-    }
-}
-
-impl<T> Drop for OnJsThread<T> {
-    fn drop(&mut self) {
-        if thread::current().id() == self.thread {
-            // SAFETY: dropped once, here.
-            unsafe { std::mem::ManuallyDrop::drop(&mut self.value) };
-        }
+    fn hook_slot(&self) -> &HookSlot {
+        &self.hook
     }
 }
 
@@ -274,17 +119,10 @@ pub unsafe fn new_direct(
         server: RefCell::new(None),
         pending: RefCell::new(None),
         destroyed: Cell::new(false),
-        cleanup: Cell::new(ptr::null()),
+        hook: HookSlot::default(),
     }));
-    let arg = Arc::downgrade(&shared).into_raw();
-    // SAFETY: on the JavaScript thread of `env`; `arg` stays valid until the hook runs
-    // or Direct's Drop removes it.
-    let status = unsafe { sys::napi_add_env_cleanup_hook(env, Some(env_teardown), arg as _) };
-    match (status == sys::Status::napi_ok, shared.get()) {
-        (true, Some(d)) => d.cleanup.set(arg),
-        // SAFETY: the hook was not added: the Weak is ours to free.
-        _ => drop(unsafe { std::sync::Weak::from_raw(arg) }),
-    }
+    // SAFETY: on the JavaScript thread of `env`.
+    unsafe { add_teardown_hook(env, &shared) };
     Ok(shared)
 }
 
@@ -398,17 +236,6 @@ impl Direct {
     /// Lets closes release their connection from `server`'s count.
     pub fn set_server(&self, server: Server) {
         *self.server.borrow_mut() = Some(server);
-    }
-
-    /// Stops every connection without reporting (the environment is going away).
-    fn shut_down(&self) {
-        let entries: Vec<Rc<Entry>> = self.conns.borrow_mut().drain().map(|(_, e)| e).collect();
-        for entry in entries {
-            drop(entry.poll.borrow_mut().take());
-            if let Some(connection) = entry.conn.borrow_mut().take() {
-                connection.close();
-            }
-        }
     }
 
     /// A client's attempt failed or closed before it was handed over: later writes are

@@ -10,6 +10,7 @@
 
 mod delivery;
 mod direct;
+mod js_thread;
 mod native_client;
 mod native_server;
 mod native_udp;
