@@ -12,6 +12,7 @@ use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 
 use crate::direct::SharedDirect;
+use crate::direct_udp::SharedUdpDirect;
 
 /// Event kinds as numbers, mirrored by `lib/native.js`.
 pub mod kind {
@@ -55,13 +56,30 @@ pub enum Delivery {
     /// A connection handed over to be driven on the JavaScript thread, with the event
     /// function it keeps alive while it is open.
     Adopted { event: Event, keep: Arc<EventFn> },
+    /// A UDP socket bound for the JavaScript-thread driver (or the bind's failure), with
+    /// the event function it keeps alive while it is open.
+    UdpBound {
+        result: std::result::Result<std::net::UdpSocket, IpcError>,
+        keep: Arc<EventFn>,
+    },
+}
+
+/// What drives an object's sockets on the JavaScript thread, if anything.
+#[derive(Clone)]
+pub enum Driver {
+    /// Everything goes through tokio and the thread-safe function.
+    Tokio,
+    /// Stream connections (`NativeServer`, `NativeClient`).
+    Streams(SharedDirect),
+    /// A UDP socket (`NativeUdp`).
+    Udp(SharedUdpDirect),
 }
 
 /// Builds the thread-safe function that turns [`Event`]s into callback calls; handed-over
-/// connections are given to `direct` (which reports them as CONNECTED).
+/// connections and bound UDP sockets are given to the JavaScript-thread `driver`.
 pub fn event_function(
     callback: &Function<'_, CallArgs, ()>,
-    direct: Option<SharedDirect>,
+    driver: Driver,
 ) -> Result<Arc<EventFn>> {
     let tsfn = callback
         .build_threadsafe_function::<Delivery>()
@@ -69,7 +87,7 @@ pub fn event_function(
         .build_callback(move |ctx| {
             let event = match ctx.value {
                 Delivery::Event(event) => {
-                    if let (Event::Closed { .. }, Some(d)) = (&event, direct.as_ref()) {
+                    if let (Event::Closed { .. }, Driver::Streams(d)) = (&event, &driver) {
                         if let Some(d) = d.get() {
                             d.attempt_ended();
                         }
@@ -79,14 +97,23 @@ pub fn event_function(
                 Delivery::Adopted {
                     event: Event::Adopted { conn, peer, socket },
                     keep,
-                } => match &direct {
-                    Some(d) => crate::direct::adopt(d, TsfnSink(keep), conn, peer, socket),
-                    None => Event::Closed {
+                } => match &driver {
+                    Driver::Streams(d) => {
+                        crate::direct::adopt(d, TsfnSink(keep), conn, peer, socket)
+                    }
+                    _ => Event::Closed {
                         conn,
                         had_error: false,
                     },
                 },
                 Delivery::Adopted { event, .. } => event,
+                Delivery::UdpBound { result, keep } => match &driver {
+                    Driver::Udp(d) => crate::direct_udp::bound(d, TsfnSink(keep), result),
+                    _ => Event::Closed {
+                        conn: 0,
+                        had_error: false,
+                    },
+                },
             };
             Ok(FnArgs::from(to_args(event)))
         })?;

@@ -328,7 +328,7 @@ impl Direct {
             None => return,
         };
         if let Err(status) = started {
-            self.close(conn, Some(uv_error(status)));
+            self.close(conn, Some(uv::error(status)));
         }
     }
 
@@ -338,7 +338,7 @@ impl Direct {
             return;
         };
         if status < 0 {
-            self.close(conn, Some(uv_error(status)));
+            self.close(conn, Some(uv::error(status)));
             return;
         }
         let Some(outcome) = entry.conn.borrow_mut().as_mut().map(PolledConnection::read) else {
@@ -387,9 +387,4 @@ impl Direct {
             server.release(conn);
         }
     }
-}
-
-fn uv_error(status: c_int) -> IpcError {
-    let (code, message) = uv::error_text(status);
-    IpcError::Internal(format!("{code}: {message}"))
 }

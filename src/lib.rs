@@ -10,6 +10,7 @@
 
 mod delivery;
 mod direct;
+mod direct_udp;
 mod js_thread;
 mod native_client;
 mod native_server;

@@ -9,7 +9,9 @@ use ipc_core::transport::{ConnectOptions, Endpoint};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::delivery::{
+    chunk_bytes, event_function, set_referenced, CallArgs, Driver, EventFn, TsfnSink,
+};
 use crate::direct::{Direct, SharedDirect};
 use crate::native_server::direct_driver;
 use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
@@ -40,7 +42,8 @@ impl NativeClient {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
         let direct = direct_driver(&on_event)?;
-        let tsfn = event_function(&on_event, direct.clone())?;
+        let driver = direct.clone().map_or(Driver::Tokio, Driver::Streams);
+        let tsfn = event_function(&on_event, driver)?;
         Ok(NativeClient {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),

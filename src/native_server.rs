@@ -8,7 +8,9 @@ use ipc_core::transport::Endpoint;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::delivery::{
+    chunk_bytes, event_function, set_referenced, CallArgs, Driver, EventFn, TsfnSink,
+};
 use crate::direct::{new_direct, SharedDirect};
 use crate::options::{port as port_number, ListenOptions, ListenTcpOptions, TlsOptions};
 use crate::runtime::RUNTIME;
@@ -33,7 +35,8 @@ impl NativeServer {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
         let direct = direct_driver(&on_event)?;
-        let tsfn = event_function(&on_event, direct.clone())?;
+        let driver = direct.clone().map_or(Driver::Tokio, Driver::Streams);
+        let tsfn = event_function(&on_event, driver)?;
         Ok(NativeServer {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),

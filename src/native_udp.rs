@@ -2,11 +2,15 @@
 
 use std::sync::{Arc, Weak};
 
-use ipc_core::udp::{UdpEndpoint, UdpFamily};
+use ipc_core::udp::{bind_plain, UdpEndpoint, UdpFamily};
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
 
-use crate::delivery::{chunk_bytes, event_function, set_referenced, CallArgs, EventFn, TsfnSink};
+use crate::delivery::{
+    chunk_bytes, event_function, set_referenced, CallArgs, Delivery, Driver, EventFn, TsfnSink,
+};
+use crate::direct_udp::{new_udp_direct, SharedUdpDirect, UdpDirect};
 use crate::options::port as port_number;
 use crate::runtime::RUNTIME;
 
@@ -18,17 +22,31 @@ pub struct NativeUdp {
     unstarted: Option<Arc<EventFn>>,
     events: Weak<EventFn>,
     endpoint: Option<UdpEndpoint>,
+    /// Drives the socket on the JavaScript thread (when libuv is reachable).
+    direct: Option<SharedUdpDirect>,
 }
 
 #[napi]
 impl NativeUdp {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let tsfn = event_function(&on_event, None)?;
+        let direct = if crate::direct::enabled() {
+            let value = on_event.value();
+            // SAFETY: a constructor runs on the JavaScript thread; the value is a function.
+            let direct = unsafe { new_udp_direct(value.env, value.value) }.map_err(|status| {
+                Error::new(Status::from(status), "could not prepare the socket driver")
+            })?;
+            Some(direct)
+        } else {
+            None
+        };
+        let driver = direct.clone().map_or(Driver::Tokio, Driver::Udp);
+        let tsfn = event_function(&on_event, driver)?;
         Ok(NativeUdp {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
             endpoint: None,
+            direct,
         })
     }
 
@@ -49,6 +67,18 @@ impl NativeUdp {
             }
         };
         let port = port_number(port)?;
+        if let Some(d) = self.driver() {
+            d.set_family(family);
+            RUNTIME.spawn(async move {
+                let result = bind_plain(&host, port, family).await;
+                let keep = Arc::clone(&tsfn);
+                tsfn.call(
+                    Delivery::UdpBound { result, keep },
+                    ThreadsafeFunctionCallMode::NonBlocking,
+                );
+            });
+            return Ok(());
+        }
         let _guard = RUNTIME.enter();
         self.endpoint = Some(UdpEndpoint::bind(host, port, family, TsfnSink(tsfn)));
         Ok(())
@@ -58,7 +88,9 @@ impl NativeUdp {
     #[napi(catch_unwind)]
     pub fn send(&self, host: String, port: u32, data: Either<String, Buffer>) -> Result<()> {
         let port = port_number(port)?;
-        if let Some(endpoint) = &self.endpoint {
+        if let Some(d) = self.driver() {
+            d.send(host, port, chunk_bytes(data));
+        } else if let Some(endpoint) = &self.endpoint {
             endpoint.send_to(host, port, chunk_bytes(data));
         }
         Ok(())
@@ -68,9 +100,16 @@ impl NativeUdp {
     #[napi(catch_unwind)]
     pub fn close(&mut self) {
         self.unstarted = None;
+        if let Some(d) = self.driver() {
+            d.close();
+        }
         if let Some(endpoint) = &self.endpoint {
             endpoint.close();
         }
+    }
+
+    fn driver(&self) -> Option<&UdpDirect> {
+        self.direct.as_ref().and_then(|d| d.get())
     }
 
     /// Whether this socket keeps the Node process alive.

@@ -115,6 +115,12 @@ pub fn error_text(status: c_int) -> (String, String) {
     }
 }
 
+/// A libuv error status as an error to report.
+pub fn error(status: c_int) -> ipc_core::error::IpcError {
+    let (code, message) = error_text(status);
+    ipc_core::error::IpcError::Internal(format!("{code}: {message}"))
+}
+
 /// A started-or-stopped `uv_poll_t` on one descriptor, on the JavaScript thread's loop.
 /// It never keeps the loop alive by itself (it is unreferenced): liveness stays with
 /// the native object's thread-safe function, as on the tokio path.

@@ -60,11 +60,7 @@ impl PlainSocket {
     /// The descriptor, for registering with an event loop.
     #[cfg(unix)]
     pub fn raw_fd(&self) -> std::os::unix::io::RawFd {
-        use std::os::unix::io::AsRawFd;
-        match self {
-            PlainSocket::Unix(s) => s.as_raw_fd(),
-            PlainSocket::Tcp(s) => s.as_raw_fd(),
-        }
+        std::os::unix::io::AsRawFd::as_raw_fd(self)
     }
 
     /// Appends what one `recv` returns to the spare capacity of `buf`.
@@ -73,6 +69,16 @@ impl PlainSocket {
         // SAFETY: `recv` initialised the first `n` bytes of the spare capacity.
         unsafe { buf.set_len(buf.len() + n) };
         Ok(n)
+    }
+}
+
+#[cfg(unix)]
+impl std::os::unix::io::AsRawFd for PlainSocket {
+    fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
+        match self {
+            PlainSocket::Unix(s) => s.as_raw_fd(),
+            PlainSocket::Tcp(s) => s.as_raw_fd(),
+        }
     }
 }
 
@@ -442,22 +448,23 @@ fn fail(socket: &PlainSocket, writes: &Mutex<Writes>, e: io::Error) {
 /// Waits for a socket to become writable, registered with tokio for writability only
 /// and only while a drain runs (the owner's own loop watches reads).
 #[cfg(unix)]
-struct Writability(tokio::io::unix::AsyncFd<SharedFd>);
+pub(crate) struct Writability<T: std::os::unix::io::AsRawFd>(tokio::io::unix::AsyncFd<SharedFd<T>>);
 
 /// A descriptor kept open by the registration that uses it.
 #[cfg(unix)]
-struct SharedFd(Arc<PlainSocket>);
+pub(crate) struct SharedFd<T>(Arc<T>);
 
 #[cfg(unix)]
-impl std::os::unix::io::AsRawFd for SharedFd {
+impl<T: std::os::unix::io::AsRawFd> std::os::unix::io::AsRawFd for SharedFd<T> {
     fn as_raw_fd(&self) -> std::os::unix::io::RawFd {
-        self.0.raw_fd()
+        self.0.as_raw_fd()
     }
 }
 
 #[cfg(unix)]
-impl Writability {
-    fn new(socket: &Arc<PlainSocket>) -> io::Result<Writability> {
+impl<T: std::os::unix::io::AsRawFd> Writability<T> {
+    /// Registers `socket` (on the current tokio runtime).
+    pub(crate) fn new(socket: &Arc<T>) -> io::Result<Writability<T>> {
         let fd = SharedFd(Arc::clone(socket));
         // SAFETY: `fd` owns a reference to the socket, so the descriptor stays open and
         // the same for as long as the registration holds it.
@@ -468,7 +475,8 @@ impl Writability {
         .map_err(|e| e.into_parts().1)
     }
 
-    async fn wait(&mut self) -> io::Result<()> {
+    /// Resolves once the socket may take more (clears the readiness it consumed).
+    pub(crate) async fn wait(&mut self) -> io::Result<()> {
         let mut guard = self.0.writable().await?;
         guard.clear_ready();
         Ok(())
@@ -478,15 +486,15 @@ impl Writability {
 /// Elsewhere (never used by the Node binding, which drives sockets this way on Unix
 /// only): polls writability by retrying.
 #[cfg(not(unix))]
-struct Writability;
+pub(crate) struct Writability<T>(std::marker::PhantomData<T>);
 
 #[cfg(not(unix))]
-impl Writability {
-    fn new(_socket: &Arc<PlainSocket>) -> io::Result<Writability> {
-        Ok(Writability)
+impl<T> Writability<T> {
+    pub(crate) fn new(_socket: &Arc<T>) -> io::Result<Writability<T>> {
+        Ok(Writability(std::marker::PhantomData))
     }
 
-    async fn wait(&mut self) -> io::Result<()> {
+    pub(crate) async fn wait(&mut self) -> io::Result<()> {
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         Ok(())
     }
