@@ -33,8 +33,8 @@ pub fn enabled() -> bool {
     uv::available() && std::env::var("NODE_IPC_NATIVE_DRIVER").map_or(true, |v| v != "tokio")
 }
 
-/// One connection driven here. `conn` and `poll` empty when it closes; the entry itself
-/// may outlive that for the rest of a poll callback that still holds it.
+/// One connection driven here. Closing empties `conn` and `poll`; the entry itself may
+/// live on until a poll callback that still holds it returns.
 struct Entry {
     conn: RefCell<Option<PolledConnection>>,
     poll: RefCell<Option<Poll>>,
