@@ -149,7 +149,7 @@ pub fn adopt(
             had_error: false,
         };
     }
-    let fd = socket.raw_fd();
+    let fd = descriptor(&socket);
     let mut connection =
         PolledConnection::new(socket, &direct.framing.borrow(), RUNTIME.handle().clone());
     let token = Box::into_raw(Box::new(Token {
@@ -387,4 +387,16 @@ impl Direct {
             server.release(conn);
         }
     }
+}
+
+/// The socket's descriptor for libuv (Unix only: elsewhere `enabled()` is false and
+/// connections are never handed over).
+#[cfg(unix)]
+fn descriptor(socket: &PlainSocket) -> c_int {
+    socket.raw_fd()
+}
+
+#[cfg(not(unix))]
+fn descriptor(_socket: &PlainSocket) -> c_int {
+    -1
 }

@@ -127,7 +127,7 @@ pub fn bound(
         RUNTIME.handle().clone(),
     );
     let token = Box::into_raw(Box::new(Arc::clone(shared)));
-    let poll = match Poll::new(direct.target.env, udp.raw_fd(), token.cast()) {
+    let poll = match Poll::new(direct.target.env, descriptor(&udp), token.cast()) {
         Ok(p) => p,
         Err(message) => {
             // SAFETY: never handed to libuv.
@@ -235,4 +235,15 @@ impl UdpDirect {
             }
         }
     }
+}
+
+/// The socket's descriptor for libuv (Unix only: elsewhere `enabled()` is false).
+#[cfg(unix)]
+fn descriptor(udp: &PolledUdp) -> c_int {
+    udp.raw_fd()
+}
+
+#[cfg(not(unix))]
+fn descriptor(_udp: &PolledUdp) -> c_int {
+    -1
 }
