@@ -3,7 +3,8 @@
 //! `PolledConnection`. Real Unix sockets; the peers are ordinary tokio-driven connections.
 #![cfg(unix)]
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -16,26 +17,7 @@ use ipc_core::transport::{ConnectOptions, Endpoint};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
-const WAIT: Duration = Duration::from_secs(5);
-
-struct TempPath(PathBuf);
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn socket_path(tag: &str) -> TempPath {
-    TempPath(std::env::temp_dir().join(format!("ipc-core-adopt-{tag}-{}.sock", std::process::id())))
-}
-
-async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
-    timeout(WAIT, rx.recv())
-        .await
-        .expect("event in time")
-        .expect("sink alive")
-}
+use common::{next, socket_path, TempPath, WAIT};
 
 async fn adopted(rx: &mut UnboundedReceiver<Event>) -> (u32, PlainSocket) {
     match next(rx).await {
@@ -96,7 +78,7 @@ fn client(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_adopted_server_connection_reads_and_writes_through_its_owner() {
-    let path = socket_path("server");
+    let path = socket_path("adopt-server");
     let (server, mut srx) = listen(&path, None).await;
     let (handle, mut crx) = client(&path, false);
     assert!(matches!(next(&mut crx).await, Event::Connected { .. }));
@@ -144,7 +126,7 @@ async fn an_adopted_server_connection_reads_and_writes_through_its_owner() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn adopted_connections_count_against_max_connections_until_released() {
-    let path = socket_path("max");
+    let path = socket_path("adopt-max");
     let (server, mut srx) = listen(&path, Some(1)).await;
     let (_h1, mut r1) = client(&path, false);
     assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
@@ -178,7 +160,7 @@ async fn adopted_connections_count_against_max_connections_until_released() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_adopted_client_connection_is_handed_over_instead_of_connected() {
-    let path = socket_path("client");
+    let path = socket_path("adopt-client");
     let (sink, mut srx) = ChannelSink::new();
     let server = Server::listen(
         Endpoint::Unix(path.0.clone()),

@@ -1,5 +1,7 @@
 //! ipc-core over TCP, TLS and UDP on loopback, Rust to Rust.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,7 +19,7 @@ use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
-const WAIT: Duration = Duration::from_secs(5);
+use common::next;
 
 fn free_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -34,13 +36,6 @@ fn cert(name: &str) -> Vec<u8> {
         .join("../../local-node-ipc-certs")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
-    timeout(WAIT, rx.recv())
-        .await
-        .expect("event in time")
-        .expect("sink alive")
 }
 
 async fn serve(port: u16, tls: Option<TlsServer>) -> (Server, UnboundedReceiver<Event>) {

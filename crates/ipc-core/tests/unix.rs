@@ -1,6 +1,7 @@
 //! ipc-core server and client talking to each other over real Unix sockets.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -15,34 +16,7 @@ use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
-const WAIT: Duration = Duration::from_secs(5);
-
-/// A unique socket path, removed when the test ends (also when it fails).
-struct TempPath(PathBuf);
-
-impl std::ops::Deref for TempPath {
-    type Target = PathBuf;
-    fn deref(&self) -> &PathBuf {
-        &self.0
-    }
-}
-
-impl Drop for TempPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn socket_path(tag: &str) -> TempPath {
-    TempPath(std::env::temp_dir().join(format!("ipc-core-{tag}-{}.sock", std::process::id())))
-}
-
-async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
-    timeout(WAIT, rx.recv())
-        .await
-        .expect("event in time")
-        .expect("sink alive")
-}
+use common::{next, socket_path, WAIT};
 
 async fn listening(
     path: &std::path::Path,
