@@ -49,6 +49,21 @@ test('maxMessageSize: a complete frame over the limit is refused too; frames at 
   await big.waitClose();
 });
 
+test('maxMessageSize: complete frames that arrive with an oversize remainder are delivered before the error', async (t) => {
+  const s = h.scope(t);
+  const { server, path } = await startServer(s, { maxMessageSize: 1024 });
+  const peer = await s.rawConnect(path);
+  await server.waitFor('connect');
+  const from = server.mark();
+  await peer.write(h.frame('msg', 1) + h.frame('msg', 2) + 'x'.repeat(4096));
+  await server.waitFor('close', undefined, { from });
+  const seen = server.events((l) => ['message', 'error', 'close'].includes(l.ev), from);
+  assert.deepEqual(seen.map((l) => l.ev), ['message', 'message', 'error', 'close']);
+  assert.deepEqual(seen.slice(0, 2).map((l) => l.data), [1, 2]);
+  assert.equal(seen[2].code, 'EMSGSIZE');
+  await peer.waitClose();
+});
+
 test('a peer sending garbage without delimiters gets closed at the limit, the server stays up', async (t) => {
   const s = h.scope(t);
   const { server, path } = await startServer(s, { maxMessageSize: 256 * 1024 });

@@ -139,6 +139,16 @@ struct Writes {
     keep: Option<Box<dyn std::any::Any + Send>>,
 }
 
+impl std::fmt::Debug for Writes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Writes")
+            .field("queued", &self.queued)
+            .field("draining", &self.draining)
+            .field("end_requested", &self.end_requested)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One connection, framed as node-ipc frames it. Reading is driven by its owner's
 /// readiness events; sending goes straight to the kernel from the caller's thread while
 /// the kernel takes it, and what it refuses is sent by a task on a tokio runtime (so a
@@ -153,16 +163,6 @@ pub struct PolledConnection {
     /// Wakes the drain task when the connection closes (to apply the deadline).
     closed: Arc<Notify>,
     runtime: tokio::runtime::Handle,
-}
-
-impl std::fmt::Debug for Writes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Writes")
-            .field("queued", &self.queued)
-            .field("draining", &self.draining)
-            .field("end_requested", &self.end_requested)
-            .finish_non_exhaustive()
-    }
 }
 
 impl PolledConnection {
