@@ -9,7 +9,10 @@ use std::ptr;
 use std::sync::{Arc, Weak};
 use std::thread::{self, ThreadId};
 
+use napi::bindgen_prelude::{Error, Function, JsValue, Status};
 use napi::sys;
+
+use crate::delivery::CallArgs;
 
 /// The JavaScript callback of one native object, callable from libuv callbacks.
 pub struct JsTarget {
@@ -235,4 +238,20 @@ unsafe fn remove<T: Teardown>(env: sys::napi_env, arg: *const c_void) {
         sys::napi_remove_env_cleanup_hook(env, Some(hook::<T>), arg as *mut _);
         drop(Weak::from_raw(arg.cast::<OnJsThread<T>>()));
     }
+}
+
+/// The JavaScript-thread driver of a native object whose callback is `on_event`, made by
+/// `make`; `None` where it is unavailable or switched off (see [`crate::direct::enabled`]).
+pub fn prepare_driver<T>(
+    on_event: &Function<'_, CallArgs, ()>,
+    make: unsafe fn(sys::napi_env, sys::napi_value) -> Result<T, sys::napi_status>,
+) -> napi::Result<Option<T>> {
+    if !crate::direct::enabled() {
+        return Ok(None);
+    }
+    let value = on_event.value();
+    // SAFETY: native constructors run on the JavaScript thread; the value is a function.
+    unsafe { make(value.env, value.value) }
+        .map(Some)
+        .map_err(|status| Error::new(Status::from(status), "could not prepare the socket driver"))
 }

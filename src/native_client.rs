@@ -12,8 +12,8 @@ use napi_derive::napi;
 use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Driver, EventFn, TsfnSink,
 };
-use crate::direct::{Direct, SharedDirect};
-use crate::native_server::direct_driver;
+use crate::direct::{new_direct, Direct, SharedDirect};
+use crate::js_thread::prepare_driver;
 use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
 use crate::runtime::RUNTIME;
 
@@ -41,7 +41,7 @@ pub struct NativeClient {
 impl NativeClient {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let direct = direct_driver(&on_event)?;
+        let direct = prepare_driver(&on_event, new_direct)?;
         let driver = direct.clone().map_or(Driver::Tokio, Driver::Streams);
         let tsfn = event_function(&on_event, driver)?;
         Ok(NativeClient {

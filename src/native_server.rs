@@ -12,6 +12,7 @@ use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Driver, EventFn, TsfnSink,
 };
 use crate::direct::{new_direct, SharedDirect};
+use crate::js_thread::prepare_driver;
 use crate::options::{port as port_number, ListenOptions, ListenTcpOptions, TlsOptions};
 use crate::runtime::RUNTIME;
 
@@ -34,7 +35,7 @@ pub struct NativeServer {
 impl NativeServer {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let direct = direct_driver(&on_event)?;
+        let direct = prepare_driver(&on_event, new_direct)?;
         let driver = direct.clone().map_or(Driver::Tokio, Driver::Streams);
         let tsfn = event_function(&on_event, driver)?;
         Ok(NativeServer {
@@ -198,19 +199,6 @@ impl NativeServer {
     pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
         set_referenced(&env, &self.events, referenced)
     }
-}
-
-/// The JavaScript-thread driver for a native object with callback `on_event`, unless
-/// it is unavailable or switched off (`NODE_IPC_NATIVE_DRIVER=tokio`).
-pub fn direct_driver(on_event: &Function<'_, CallArgs, ()>) -> Result<Option<SharedDirect>> {
-    if !crate::direct::enabled() {
-        return Ok(None);
-    }
-    let value = on_event.value();
-    // SAFETY: a constructor runs on the JavaScript thread; the value is a function.
-    unsafe { new_direct(value.env, value.value) }
-        .map(Some)
-        .map_err(|status| Error::new(Status::from(status), "could not prepare the socket driver"))
 }
 
 fn max_connections(value: Option<f64>) -> Option<usize> {

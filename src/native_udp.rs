@@ -11,6 +11,7 @@ use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Delivery, Driver, EventFn, TsfnSink,
 };
 use crate::direct_udp::{new_udp_direct, SharedUdpDirect, UdpDirect};
+use crate::js_thread::prepare_driver;
 use crate::options::port as port_number;
 use crate::runtime::RUNTIME;
 
@@ -30,16 +31,7 @@ pub struct NativeUdp {
 impl NativeUdp {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let direct = if crate::direct::enabled() {
-            let value = on_event.value();
-            // SAFETY: a constructor runs on the JavaScript thread; the value is a function.
-            let direct = unsafe { new_udp_direct(value.env, value.value) }.map_err(|status| {
-                Error::new(Status::from(status), "could not prepare the socket driver")
-            })?;
-            Some(direct)
-        } else {
-            None
-        };
+        let direct = prepare_driver(&on_event, new_udp_direct)?;
         let driver = direct.clone().map_or(Driver::Tokio, Driver::Udp);
         let tsfn = event_function(&on_event, driver)?;
         Ok(NativeUdp {
