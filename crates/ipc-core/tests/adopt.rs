@@ -17,7 +17,7 @@ use ipc_core::transport::{ConnectOptions, Endpoint};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
-use common::{next, socket_path, TempPath, WAIT};
+use common::{closed, next, socket_path, TempPath, WAIT};
 
 async fn adopted(rx: &mut UnboundedReceiver<Event>) -> (u32, PlainSocket) {
     match next(rx).await {
@@ -135,13 +135,7 @@ async fn adopted_connections_count_against_max_connections_until_released() {
     // Over the limit: accepted at socket level, then closed by the server.
     let (_h2, mut r2) = client(&path, false);
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
-    loop {
-        match next(&mut r2).await {
-            Event::Closed { .. } => break,
-            Event::Error { .. } => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    closed(&mut r2).await;
     assert!(
         timeout(Duration::from_millis(100), srx.recv())
             .await

@@ -16,7 +16,7 @@ use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
-use common::{next, socket_path, WAIT};
+use common::{closed, next, socket_path, WAIT};
 
 async fn listening(
     path: &std::path::Path,
@@ -160,13 +160,7 @@ async fn max_connections_closes_extra_connections() {
     );
     // The second client connects at socket level, then is closed by the server.
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
-    loop {
-        match next(&mut r2).await {
-            Event::Closed { .. } => break,
-            Event::Error { .. } => {}
-            other => panic!("unexpected {other:?}"),
-        }
-    }
+    closed(&mut r2).await;
     assert_eq!(server.connection_count(), 1);
     assert!(timeout(Duration::from_millis(100), srx.recv())
         .await

@@ -39,3 +39,15 @@ pub async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
         .expect("event in time")
         .expect("sink alive")
 }
+
+/// Waits for the connection's close, allowing errors before it (a connection the server
+/// refused, say).
+pub async fn closed(rx: &mut UnboundedReceiver<Event>) {
+    loop {
+        match next(rx).await {
+            Event::Closed { .. } => return,
+            Event::Error { .. } => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
