@@ -209,9 +209,9 @@ function reportError(client, err) {
 function receiveFrames(client, run, partial) {
   const loud = !client.config.silent;
   if (loud) client.log('## received events ##');
-  publishFrames(client, run, client[STATE].delimiter, partial, (message) => {
-    if (loud) client.log('detected event', message.type, message.data);
-    client.publish(message.type, message.data);
+  publishFrames(client, run, client[STATE].delimiter, partial, (type, data) => {
+    if (loud) client.log('detected event', type, data);
+    client.publish(type, data);
   });
   if (client.config.sync) client.queue.next();
 }

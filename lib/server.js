@@ -7,7 +7,7 @@ const { NativeServer, EVENT } = require('./native');
 const { SocketFacade, parsePeer } = require('./socket-facade');
 const { WriteBatch, deliveringEvents } = require('./write-batch');
 const { systemError } = require('./system-error');
-const { publishFrames, RawDecoder } = require('./receive');
+const { publishFrames, RawDecoder, peerId } = require('./receive');
 const { ListenerFacade } = require('./listener-facade');
 const { localSocketPath } = require('./pipe-path');
 const { serverTls } = require('./tls-options');
@@ -147,11 +147,11 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
     case EVENT.FRAMES: {
       const socket = listener.facades.get(conn);
       const loud = !server.config.silent;
-      publishFrames(server, text, state.delimiter, flag === 1, (message) => {
-        const data = message.data;
-        if (data && data.id) socket.id = data.id;
-        if (loud) server.log('received event of : ', message.type, data);
-        server.publish(message.type, data, socket);
+      publishFrames(server, text, state.delimiter, flag === 1, (type, data) => {
+        const id = peerId(data);
+        if (id !== undefined) socket.id = id;
+        if (loud) server.log('received event of : ', type, data);
+        server.publish(type, data, socket);
       });
       break;
     }
@@ -222,7 +222,9 @@ function socketClosed() {
   const index = this.sockets.indexOf(socket);
   if (index === -1) return;
   const destroyedSocketId = socket.id || false;
-  this.log('socket disconnected', destroyedSocketId.toString());
+  // Logged as it is (the log joins it into the same text node-ipc's toString() gave), so
+  // whatever an id holds, nothing is called on it.
+  this.log('socket disconnected', destroyedSocketId);
   this.sockets.splice(index, 1);
   this.publish('socket.disconnected', socket, destroyedSocketId);
 }
