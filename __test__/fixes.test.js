@@ -193,3 +193,66 @@ test('FIX Q35: event names that are Object.prototype members work like any other
   await plain.waitFor({ ev: 'message', type: 'msg', data: 'after' }, QUICK);
   assert.equal(plain.exitInfo, null);
 });
+
+test('FIX Q45: unlink:true refuses a path holding a regular file: error EEXIST naming the path, the file is kept, no start (9.2.1 deletes the file)', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('q45-file');
+  fs.writeFileSync(p, 'precious');
+  const server = spawnServer(s, { path: p });
+  const err = await server.waitFor('error', QUICK);
+  assert.deepEqual({ code: err.code, syscall: err.syscall, isError: err.isError }, { code: 'EEXIST', syscall: 'listen', isError: true });
+  assert.ok(err.message.includes(p), err.message);
+  assert.match(err.message, /a regular file, not a socket/);
+  await server.request({ cmd: 'barrier', ms: 200 });
+  assert.deepEqual(server.events('start'), []);
+  assert.equal(fs.readFileSync(p, 'utf8'), 'precious');
+});
+
+test('FIX Q45: unlink:true refuses a path holding a directory: error EEXIST, the directory is kept (9.2.1: EISDIR from unlink is ignored, then listen fails EADDRINUSE)', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('q45-dir');
+  fs.mkdirSync(p);
+  s.defer(() => fs.rmSync(p, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(p, 'inside'), 'x');
+  const server = spawnServer(s, { path: p });
+  const err = await server.waitFor('error', QUICK);
+  assert.equal(err.code, 'EEXIST');
+  assert.match(err.message, /a directory, not a socket/);
+  assert.equal(fs.readFileSync(path.join(p, 'inside'), 'utf8'), 'x');
+});
+
+test('FIX Q45: unlink:true on the path of a live server: error EADDRINUSE, the first server keeps its path and clients (9.2.1 unlinks it and takes the path over)', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('q45-live');
+  const first = spawnServer(s, { path: p });
+  await first.waitFor('start', 10000);
+  const old = await s.rawConnect(p);
+  await first.waitFor('connect');
+  const second = spawnServer(s, { path: p });
+  const err = await second.waitFor('error', QUICK);
+  assert.deepEqual({ code: err.code, syscall: err.syscall }, { code: 'EADDRINUSE', syscall: 'listen' });
+  assert.ok(err.message.includes(p), err.message);
+  await second.request({ cmd: 'barrier', ms: 200 });
+  assert.deepEqual(second.events('start'), []);
+  // The check was one connection, accepted and closed at once.
+  await first.waitForCount('socket.disconnected', 1);
+  const fresh = await s.rawConnect(p);
+  await old.write(frame('msg', 'old'));
+  await fresh.write(frame('msg', 'new'));
+  await first.waitFor({ ev: 'message', data: 'old' });
+  await first.waitFor({ ev: 'message', data: 'new' });
+  assert.equal(first.events('connect').length, 3);
+});
+
+test('FIX Q45: unlink:true on the path of a live node-ipc 9.2.1 server: EADDRINUSE, the path stays with it', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('q45-peer');
+  const first = spawnServer(s, { path: p }, PEER);
+  await first.waitFor('start', 10000);
+  const second = spawnServer(s, { path: p });
+  const err = await second.waitFor('error', QUICK);
+  assert.equal(err.code, 'EADDRINUSE');
+  const conn = await s.rawConnect(p);
+  await conn.write(frame('msg', 'still-here'));
+  await first.waitFor({ ev: 'message', data: 'still-here' });
+});

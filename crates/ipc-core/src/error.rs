@@ -44,6 +44,29 @@ pub enum IpcError {
         /// The largest length in bytes the platform accepts.
         limit: usize,
     },
+    /// Something that is not a socket (a regular file, a directory, ...) is at the path a
+    /// server was to listen on; it is left in place (code `EEXIST`).
+    PathOccupied {
+        /// The path given.
+        path: String,
+        /// What is there (`"a regular file"`, `"a directory"`, ...).
+        what: &'static str,
+    },
+    /// Another server accepts connections on the socket path a server was to listen on;
+    /// it is not taken over (code `EADDRINUSE`).
+    AddressInUse {
+        /// The path given.
+        path: String,
+    },
+    /// More bytes were queued for a peer than the connection allows (`maxQueuedBytes`):
+    /// the peer does not read fast enough, and the connection is destroyed (code
+    /// `ENOBUFS`).
+    QueueLimit {
+        /// Bytes the queue would have held.
+        queued: usize,
+        /// The configured limit.
+        limit: usize,
+    },
 }
 
 impl IpcError {
@@ -65,6 +88,9 @@ impl IpcError {
             IpcError::Internal(_) => None,
             IpcError::Tls { code, .. } => Some(code),
             IpcError::NotFound { .. } => Some("ENOTFOUND"),
+            IpcError::PathOccupied { .. } => Some("EEXIST"),
+            IpcError::AddressInUse { .. } => Some("EADDRINUSE"),
+            IpcError::QueueLimit { .. } => Some("ENOBUFS"),
         }
     }
 
@@ -81,6 +107,7 @@ impl IpcError {
         match self {
             IpcError::Io { address, .. } if !address.is_empty() => Some(address),
             IpcError::NotFound { host } => Some(host),
+            IpcError::PathOccupied { path, .. } | IpcError::AddressInUse { path } => Some(path),
             _ => None,
         }
     }
@@ -90,6 +117,8 @@ impl IpcError {
         match self {
             IpcError::Io { syscall, .. } => Some(syscall),
             IpcError::NotFound { .. } => Some("getaddrinfo"),
+            IpcError::PathOccupied { .. } | IpcError::AddressInUse { .. } => Some("listen"),
+            IpcError::QueueLimit { .. } => Some("write"),
             _ => None,
         }
     }
@@ -118,6 +147,18 @@ impl fmt::Display for IpcError {
                 f,
                 "socket path is {} bytes, longer than the {limit} bytes this platform allows: {path}",
                 path.len()
+            ),
+            IpcError::PathOccupied { path, what } => write!(
+                f,
+                "listen EEXIST: {path} is {what}, not a socket; it was left in place"
+            ),
+            IpcError::AddressInUse { path } => write!(
+                f,
+                "listen EADDRINUSE: another server accepts connections on {path}; it was not taken over"
+            ),
+            IpcError::QueueLimit { queued, limit } => write!(
+                f,
+                "write ENOBUFS: {queued} bytes queued for a peer that does not read them, over maxQueuedBytes ({limit} bytes); connection destroyed"
             ),
         }
     }

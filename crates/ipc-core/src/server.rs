@@ -325,7 +325,7 @@ impl Listener {
     async fn bind(endpoint: &Endpoint, options: &ServerOptions) -> Result<Listener, IpcError> {
         match endpoint {
             #[cfg(unix)]
-            Endpoint::Unix(path) => bind_unix(path, options),
+            Endpoint::Unix(path) => bind_unix(path, options).await,
             #[cfg(windows)]
             Endpoint::Unix(path) => crate::pipe::PipeListener::bind(path)
                 .map(Listener::Pipe)
@@ -419,13 +419,12 @@ impl Listener {
 }
 
 #[cfg(unix)]
-fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener, IpcError> {
+async fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener, IpcError> {
     use std::os::unix::fs::PermissionsExt;
     let address = path.to_string_lossy().into_owned();
     crate::transport::check_unix_path(path)?;
     if options.unlink {
-        // Whatever is there goes, as node-ipc does (a stale socket from a crashed run).
-        let _ = std::fs::remove_file(path);
+        remove_stale_socket(path).await?;
     }
     let listener = tokio::net::UnixListener::bind(path)
         .map_err(|e| IpcError::io("listen", address.clone(), e))?;
@@ -450,6 +449,66 @@ fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Listener
         tls: options.tls.is_some(),
         adopt: options.adopt,
     })
+}
+
+/// How long the check of an existing socket waits for its server to accept.
+#[cfg(unix)]
+const LIVENESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Clears the way for `unlink`: removes a socket file that nobody serves any more (a
+/// crashed run's), and refuses to touch anything else. node-ipc deletes whatever is at the
+/// path, which orphans a live server and deletes regular files (spec Q45).
+///
+/// - nothing there: fine;
+/// - not a socket (a file, a directory, a symbolic link, ...): [`IpcError::PathOccupied`];
+/// - a socket whose server accepts a connection (or whose backlog is full, or that does
+///   not answer in time): [`IpcError::AddressInUse`]. The check connects and closes at once,
+///   so that server sees one short connection;
+/// - a socket that refuses connections: stale, removed.
+#[cfg(unix)]
+async fn remove_stale_socket(path: &std::path::Path) -> Result<(), IpcError> {
+    use std::os::unix::fs::FileTypeExt;
+    let address = || path.to_string_lossy().into_owned();
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(IpcError::io("listen", address(), e)),
+    };
+    let kind = meta.file_type();
+    if !kind.is_socket() {
+        let what = if kind.is_file() {
+            "a regular file"
+        } else if kind.is_dir() {
+            "a directory"
+        } else if kind.is_symlink() {
+            "a symbolic link"
+        } else {
+            "a special file"
+        };
+        return Err(IpcError::PathOccupied {
+            path: address(),
+            what,
+        });
+    }
+    let probe = tokio::time::timeout(LIVENESS_TIMEOUT, tokio::net::UnixStream::connect(path)).await;
+    match probe {
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            match std::fs::remove_file(path) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(IpcError::io("listen", address(), e)),
+            }
+        }
+        // Removed meanwhile: the way is clear.
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        // Accepted, or a full backlog (EAGAIN), or no answer: a live server.
+        Ok(Ok(_)) | Err(_) => Err(IpcError::AddressInUse { path: address() }),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+            Err(IpcError::AddressInUse { path: address() })
+        }
+        // Not ours to judge (EACCES on someone else's socket, ...): report it.
+        Ok(Err(e)) => Err(IpcError::io("listen", address(), e)),
+    }
 }
 
 #[cfg(unix)]

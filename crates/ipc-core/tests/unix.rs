@@ -224,9 +224,11 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
 }
 
 #[tokio::test]
-async fn socket_file_is_removed_on_close_and_stale_file_replaced() {
+async fn socket_file_is_removed_on_close_and_stale_socket_replaced() {
     let path = socket_path("unlink");
-    std::fs::write(&*path, b"stale").expect("write stale file");
+    // A socket nobody serves any more (its listener is gone, the file stays).
+    drop(std::os::unix::net::UnixListener::bind(&*path).expect("bind"));
+    assert!(path.exists());
     let (server, _rx) = listening(&path, ServerOptions::default()).await;
     assert!(path.exists());
     server.close();
@@ -237,6 +239,56 @@ async fn socket_file_is_removed_on_close_and_stale_file_replaced() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("socket file still present after close");
+}
+
+/// The first event of a server that must fail to listen.
+async fn listen_failure(path: &std::path::Path) -> ipc_core::error::IpcError {
+    let (sink, mut rx) = ChannelSink::new();
+    let _server = Server::listen(
+        Endpoint::Unix(path.to_path_buf()),
+        ServerOptions::default(),
+        sink,
+    );
+    match next(&mut rx).await {
+        Event::ListenFailed(e) => e,
+        other => panic!("expected ListenFailed, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn unlink_refuses_a_regular_file_a_directory_and_a_live_server() {
+    let path = socket_path("occupied");
+    std::fs::write(&*path, b"precious").expect("write file");
+    let e = listen_failure(&path).await;
+    assert_eq!((e.code(), e.syscall()), (Some("EEXIST"), Some("listen")));
+    assert!(e.to_string().contains("a regular file"), "{e}");
+    assert_eq!(std::fs::read(&*path).expect("kept"), b"precious");
+    std::fs::remove_file(&*path).expect("remove");
+
+    std::fs::create_dir(&*path).expect("mkdir");
+    let e = listen_failure(&path).await;
+    std::fs::remove_dir(&*path).expect("the directory is still there");
+    assert_eq!(e.code(), Some("EEXIST"));
+    assert!(e.to_string().contains("a directory"), "{e}");
+
+    let (live, mut live_rx) = listening(&path, ServerOptions::default()).await;
+    let e = listen_failure(&path).await;
+    assert_eq!(e.code(), Some("EADDRINUSE"));
+    assert_eq!(e.address(), Some(path.to_str().expect("utf-8 path")));
+    // The check was one connection, closed at once; the live server still serves the path.
+    assert!(matches!(next(&mut live_rx).await, Event::Connected { .. }));
+    closed(&mut live_rx).await;
+    let (csink, mut crx) = ChannelSink::new();
+    let _client = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
+        Framing::default(),
+        1,
+        csink,
+    );
+    assert!(matches!(next(&mut crx).await, Event::Connected { .. }));
+    assert!(matches!(next(&mut live_rx).await, Event::Connected { .. }));
+    live.shutdown();
 }
 
 #[tokio::test]
