@@ -16,16 +16,32 @@ pub const DEFAULT_DELIMITER: &[u8] = b"\x0c";
 /// Default limit for a single frame (64 MiB), the `maxMessageSize` config key.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
 
-/// How many bytes a read asks the socket for at least.
+/// How many bytes one read takes from a socket at most (the size of the per-thread read
+/// buffer; see [`read_scratch`]).
 pub(crate) const READ_CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    /// The buffer reads land in before their bytes are framed: one per thread, so an idle
+    /// connection holds no read buffer at all (only an incomplete frame, sized to what
+    /// arrived).
+    static SCRATCH: std::cell::RefCell<Box<[u8]>> =
+        std::cell::RefCell::new(vec![0u8; READ_CHUNK].into_boxed_slice());
+}
+
+/// Runs `read` with this thread's read buffer ([`READ_CHUNK`] bytes). The buffer is
+/// borrowed for the call only: `read` must not call `read_scratch` again.
+pub(crate) fn read_scratch<T>(read: impl FnOnce(&mut [u8]) -> T) -> T {
+    SCRATCH.with_borrow_mut(|buf| read(buf))
+}
 
 /// Splits a byte stream into complete frames, keeping the incomplete remainder.
 ///
-/// Every call to [`FrameDecoder::decode`] returns *all* complete frames received so far as
+/// Every call to [`FrameDecoder::push`] returns *all* complete frames received so far as
 /// one contiguous run (ending with the delimiter), so a read that completes 1,000 frames
-/// costs one allocation-free split, not 1,000. A remainder longer than the size limit is
-/// an error: the peer is either hostile or broken, and buffering it would grow memory
-/// without bound.
+/// costs one allocation-free split, not 1,000. Between calls the decoder holds only the
+/// bytes of an incomplete frame, in a buffer sized to them (none when there are none). A
+/// remainder longer than the size limit is an error: the peer is either hostile or broken,
+/// and buffering it would grow memory without bound.
 ///
 /// ```
 /// use ipc_core::codec::{FrameDecoder, split_frames};
@@ -40,6 +56,7 @@ pub(crate) const READ_CHUNK: usize = 64 * 1024;
 pub struct FrameDecoder {
     delimiter: Box<[u8]>,
     max_message_size: usize,
+    /// The incomplete frame after the last delimiter seen.
     buf: BytesMut,
     /// Bytes of `buf` already known to hold no delimiter.
     scanned: usize,
@@ -71,57 +88,91 @@ impl FrameDecoder {
         self.buf.len()
     }
 
-    /// Appends `input` and returns the complete frames, if any (see [`FrameDecoder::decode`]).
+    /// Bytes the decoder holds allocated (at least [`FrameDecoder::pending_len`]).
+    pub fn buffered_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Takes `input` (bytes just read) and returns every complete frame, if any, as one
+    /// run ending with the delimiter; the rest is kept for the next call.
+    ///
+    /// Returns `Ok(None)` when no frame is complete yet, and an error when a frame exceeds
+    /// the size limit (the decoder should then be dropped with its connection). Frames
+    /// completed before an incomplete remainder that is already over the limit are
+    /// returned; [`FrameDecoder::overflow`] then reports the remainder.
     pub fn push(&mut self, input: &[u8]) -> Result<Option<Bytes>, IpcError> {
+        if self.buf.is_empty() {
+            return self.push_fresh(input);
+        }
         self.buf.extend_from_slice(input);
         self.decode()
     }
 
-    /// The buffer a reader appends to directly (avoids a copy); call
-    /// [`FrameDecoder::decode`] afterwards. Capacity for one read is reserved.
-    pub fn read_buffer(&mut self) -> &mut BytesMut {
-        if self.buf.capacity() - self.buf.len() < READ_CHUNK {
-            self.buf.reserve(READ_CHUNK);
+    /// [`FrameDecoder::push`] with nothing buffered: frames are taken from `input` itself,
+    /// and only the remainder is copied into the decoder.
+    fn push_fresh(&mut self, input: &[u8]) -> Result<Option<Bytes>, IpcError> {
+        let Some(end) = self.last_frame_end(input, 0) else {
+            if input.len() > self.max_message_size {
+                return Err(self.too_large(input.len()));
+            }
+            self.keep(input);
+            self.scanned = input.len();
+            return Ok(None);
+        };
+        if end > self.max_message_size {
+            self.check_frame_sizes(&input[..end])?;
         }
-        &mut self.buf
+        self.keep(&input[end..]);
+        self.scanned = self.buf.len();
+        Ok(Some(Bytes::copy_from_slice(&input[..end])))
     }
 
-    /// Takes every complete frame out of the buffer, as one run ending with the delimiter.
-    ///
-    /// Returns `Ok(None)` when no frame is complete yet, and an error when a frame exceeds
-    /// the size limit (the decoder should then be dropped with its connection).
-    pub fn decode(&mut self) -> Result<Option<Bytes>, IpcError> {
-        let dlen = self.delimiter.len();
-        // A delimiter may straddle the boundary of the part scanned before.
-        let from = self.scanned.saturating_sub(dlen - 1);
-        let fresh = &self.buf[from..];
-        let last = if dlen == 1 {
+    /// Replaces the (empty) buffer by a copy of `rest`, sized to it.
+    fn keep(&mut self, rest: &[u8]) {
+        self.buf = if rest.is_empty() {
+            BytesMut::new()
+        } else {
+            BytesMut::from(rest)
+        };
+    }
+
+    /// Where the last complete frame of `bytes` ends (after its delimiter), searching from
+    /// `from`.
+    fn last_frame_end(&self, bytes: &[u8], from: usize) -> Option<usize> {
+        let fresh = &bytes[from..];
+        let rel = if self.delimiter.len() == 1 {
             memchr::memrchr(self.delimiter[0], fresh)
         } else {
             memmem::rfind(fresh, &self.delimiter)
-        };
-        let Some(rel) = last else {
+        }?;
+        Some(from + rel + self.delimiter.len())
+    }
+
+    /// Takes the complete frames out of the buffer after new bytes were appended.
+    fn decode(&mut self) -> Result<Option<Bytes>, IpcError> {
+        let dlen = self.delimiter.len();
+        // A delimiter may straddle the boundary of the part scanned before.
+        let from = self.scanned.saturating_sub(dlen - 1);
+        let Some(end) = self.last_frame_end(&self.buf, from) else {
             self.scanned = self.buf.len();
             if self.buf.len() > self.max_message_size {
                 return Err(self.too_large(self.buf.len()));
             }
             return Ok(None);
         };
-        let end = from + rel + dlen;
         // Only the first frame of the run can contain bytes from earlier reads; the others
         // lie inside this read and are checked only when the read alone could hold one
         // over the limit.
         if end > self.max_message_size {
-            self.check_frame_sizes(end)?;
+            self.check_frame_sizes(&self.buf[..end])?;
         }
         let run = self.buf.split_to(end).freeze();
+        // The remainder still shares the run's allocation: keep a copy sized to it, so the
+        // run's memory goes as soon as it is consumed. (A remainder over the limit is
+        // reported by `overflow`, after the complete frames before it are delivered.)
+        let rest = std::mem::take(&mut self.buf);
+        self.keep(&rest);
         self.scanned = self.buf.len();
-        // A remainder already over the limit is reported by `overflow` (and by the next
-        // `decode`): the complete frames before it are not lost.
-        if self.buf.is_empty() && self.buf.capacity() > 4 * READ_CHUNK {
-            // Do not keep a large allocation alive after one big message.
-            self.buf = BytesMut::new();
-        }
         Ok(Some(run))
     }
 
@@ -131,8 +182,8 @@ impl FrameDecoder {
         (self.buf.len() > self.max_message_size).then(|| self.too_large(self.buf.len()))
     }
 
-    fn check_frame_sizes(&self, end: usize) -> Result<(), IpcError> {
-        for frame in split_frames(&self.buf[..end], &self.delimiter) {
+    fn check_frame_sizes(&self, run: &[u8]) -> Result<(), IpcError> {
+        for frame in split_frames(run, &self.delimiter) {
             if frame.len() > self.max_message_size {
                 return Err(self.too_large(frame.len()));
             }

@@ -9,14 +9,16 @@ use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use std::task::Poll;
+
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{mpsc, Notify};
 
-use crate::codec::{FrameDecoder, READ_CHUNK};
+use crate::codec::{read_scratch, FrameDecoder};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
 use crate::flow::{Flow, DEFAULT_HIGH_WATER};
@@ -95,6 +97,10 @@ pub enum WriteSide {
 struct Gate {
     busy: bool,
     finished: bool,
+    /// The socket direct sends go to: set when the connection starts, dropped when its
+    /// writer ends, so the descriptor closes with the connection (not when the last
+    /// handle happens to be dropped).
+    direct: Option<Arc<dyn SocketWrite>>,
 }
 
 /// State shared by a connection's handle and its tasks.
@@ -104,7 +110,6 @@ struct Control {
     writer_error: Mutex<Option<IpcError>>,
     queued: AtomicUsize,
     gate: Mutex<Gate>,
-    direct: OnceLock<Arc<dyn SocketWrite>>,
 }
 
 impl Control {
@@ -160,7 +165,6 @@ impl ConnectionHandle {
             writer_error: Mutex::new(None),
             queued: AtomicUsize::new(0),
             gate: Mutex::new(Gate::default()),
-            direct: OnceLock::new(),
         });
         (
             ConnectionHandle {
@@ -198,7 +202,7 @@ impl ConnectionHandle {
             return false;
         }
         if !gate.busy {
-            if let Some(socket) = control.direct.get() {
+            if let Some(socket) = gate.direct.as_ref() {
                 match socket.try_write(&bytes) {
                     Ok(n) if n == bytes.len() => return true,
                     Ok(n) => bytes = bytes.slice(n..),
@@ -282,7 +286,7 @@ impl PendingConnection {
         let sink_writer = match writer {
             WriteSide::Socket(socket) => {
                 // Sends may now bypass the writer task (once it has drained the queue).
-                let _ = self.control.direct.set(Arc::clone(&socket));
+                self.control.gate().direct = Some(Arc::clone(&socket));
                 Sink::Socket(socket)
             }
             WriteSide::Stream(stream) => Sink::Stream(stream),
@@ -314,6 +318,8 @@ impl PendingConnection {
             {
                 writer_task.abort();
             }
+            // The writer is gone (finished or aborted): so is the socket.
+            finish_control.gate().direct = None;
             // Held until what was queued before the close is sent: a Node sink keeps the
             // process alive meanwhile.
             drop(sink);
@@ -340,50 +346,39 @@ async fn run_reader<R: AsyncRead + Unpin>(
         } => Some(FrameDecoder::new(delimiter, *max_message_size)),
         Framing::Raw => None,
     };
-    let mut raw_buf = BytesMut::new();
     let outcome: Result<(), IpcError> = loop {
-        let buf = match decoder.as_mut() {
-            Some(d) => d.read_buffer(),
-            None => {
-                raw_buf.reserve(READ_CHUNK);
-                &mut raw_buf
-            }
-        };
         let read = tokio::select! {
             biased;
             _ = control.stop_reading.notified() => break Ok(()),
-            r = reader.read_buf(buf) => r,
+            r = read_once(&mut reader, |bytes| match decoder.as_mut() {
+                Some(d) => d.push(bytes).map(|run| run.map(|run| (run, d.pending_len() > 0, d.overflow()))).map(Read::Frames),
+                None => Ok(Read::Raw(Bytes::copy_from_slice(bytes))),
+            }) => r,
         };
-        match read {
-            Ok(0) => break Ok(()),
-            Ok(_) => {}
+        let read = match read {
+            Ok(None) => break Ok(()),
+            Ok(Some(read)) => read,
             Err(e) => {
                 break Err(
                     crate::tls::tls_failure(&e).unwrap_or_else(|| IpcError::io("read", "", e))
                 )
             }
-        }
-        match decoder.as_mut() {
-            Some(d) => match d.decode() {
-                Ok(Some(run)) => {
-                    let credit = flow.take(run.len());
-                    let partial = d.pending_len() > 0;
-                    let overflow = d.overflow();
-                    sink.send(Event::Frames {
-                        conn,
-                        run,
-                        partial,
-                        credit,
-                    });
-                    if let Some(e) = overflow {
-                        break Err(e);
-                    }
+        };
+        match read {
+            Ok(Read::Frames(None)) => {}
+            Ok(Read::Frames(Some((run, partial, overflow)))) => {
+                let credit = flow.take(run.len());
+                sink.send(Event::Frames {
+                    conn,
+                    run,
+                    partial,
+                    credit,
+                });
+                if let Some(e) = overflow {
+                    break Err(e);
                 }
-                Ok(None) => {}
-                Err(e) => break Err(e),
-            },
-            None => {
-                let bytes = raw_buf.split().freeze();
+            }
+            Ok(Read::Raw(bytes)) => {
                 let credit = flow.take(bytes.len());
                 sink.send(Event::Raw {
                     conn,
@@ -391,6 +386,7 @@ async fn run_reader<R: AsyncRead + Unpin>(
                     credit,
                 });
             }
+            Err(e) => break Err(e),
         }
         tokio::select! {
             biased;
@@ -410,6 +406,37 @@ async fn run_reader<R: AsyncRead + Unpin>(
             true
         }
     }
+}
+
+/// What one read produced.
+enum Read {
+    /// Complete frames (if any), whether an incomplete one is buffered, and the error of
+    /// a remainder already over the size limit.
+    Frames(Option<(Bytes, bool, Option<IpcError>)>),
+    /// Raw bytes.
+    Raw(Bytes),
+}
+
+/// Reads once into the thread's read buffer and hands what arrived to `take`, inside the
+/// poll (the buffer is never held across an await, so idle connections hold none).
+/// `Ok(None)` is the end of the stream.
+async fn read_once<R, T>(reader: &mut R, take: impl FnOnce(&[u8]) -> T) -> io::Result<Option<T>>
+where
+    R: AsyncRead + Unpin,
+{
+    let mut take = Some(take);
+    std::future::poll_fn(|cx| {
+        read_scratch(|buf| {
+            let mut buf = ReadBuf::new(buf);
+            match Pin::new(&mut *reader).poll_read(cx, &mut buf) {
+                Poll::Pending => Poll::Pending,
+                Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) if buf.filled().is_empty() => Poll::Ready(Ok(None)),
+                Poll::Ready(Ok(())) => Poll::Ready(Ok(take.take().map(|f| f(buf.filled())))),
+            }
+        })
+    })
+    .await
 }
 
 fn take_writer_error(control: &Control) -> Option<IpcError> {
@@ -498,7 +525,10 @@ async fn run_writer(
         }
         control.queued.fetch_sub(written, Ordering::AcqRel);
         if let Err(e) = result {
-            control.gate().finished = true;
+            let mut gate = control.gate();
+            gate.finished = true;
+            gate.direct = None;
+            drop(gate);
             control.fail_write(e);
             return;
         }
@@ -513,6 +543,7 @@ async fn run_writer(
         }
     }
     sink.shutdown().await;
+    control.gate().direct = None;
 }
 
 async fn flush(sink: &mut Sink, buf: &mut BytesMut) -> io::Result<()> {

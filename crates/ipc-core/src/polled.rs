@@ -17,7 +17,7 @@ use tokio::sync::Notify;
 
 use bytes::{Bytes, BytesMut};
 
-use crate::codec::{FrameDecoder, READ_CHUNK};
+use crate::codec::{read_scratch, FrameDecoder};
 use crate::connection::{Framing, LINGER};
 use crate::error::IpcError;
 
@@ -63,12 +63,14 @@ impl PlainSocket {
         std::os::unix::io::AsRawFd::as_raw_fd(self)
     }
 
-    /// Appends what one `recv` returns to the spare capacity of `buf`.
-    fn recv_into(&self, buf: &mut BytesMut) -> io::Result<usize> {
-        let n = self.sock().recv(buf.spare_capacity_mut())?;
-        // SAFETY: `recv` initialised the first `n` bytes of the spare capacity.
-        unsafe { buf.set_len(buf.len() + n) };
-        Ok(n)
+    /// One `recv` into `buf`.
+    fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::io::Read;
+        match self {
+            #[cfg(unix)]
+            PlainSocket::Unix(s) => (&*s).read(buf),
+            PlainSocket::Tcp(s) => (&*s).read(buf),
+        }
     }
 }
 
@@ -158,7 +160,6 @@ impl std::fmt::Debug for Writes {
 pub struct PolledConnection {
     socket: Arc<PlainSocket>,
     decoder: Option<FrameDecoder>,
-    raw: BytesMut,
     writes: Arc<Mutex<Writes>>,
     /// Wakes the drain task when the connection closes (to apply the deadline).
     closed: Arc<Notify>,
@@ -182,7 +183,6 @@ impl PolledConnection {
         PolledConnection {
             socket: Arc::new(socket),
             decoder,
-            raw: BytesMut::new(),
             writes: Arc::new(Mutex::new(Writes::default())),
             closed: Arc::new(Notify::new()),
             runtime,
@@ -203,53 +203,45 @@ impl PolledConnection {
     /// A failed send ends reading too, with the send's error.
     pub fn read(&mut self) -> ReadOutcome {
         let mut runs: Vec<Bytes> = Vec::new();
+        let mut raw: Vec<Bytes> = Vec::new();
         let mut total = 0usize;
         let mut end = None;
-        loop {
-            let buf = match self.decoder.as_mut() {
-                Some(d) => d.read_buffer(),
-                None => {
-                    self.raw.reserve(READ_CHUNK);
-                    &mut self.raw
-                }
-            };
-            let room = buf.capacity() - buf.len();
-            match self.socket.recv_into(buf) {
-                Ok(0) => {
-                    end = Some(ReadEnd::Eof);
-                    break;
-                }
+        while end.is_none() && total < READ_BUDGET {
+            // Reads land in the thread's buffer; the decoder keeps only an incomplete frame.
+            let (read, full) = read_scratch(|buf| match self.socket.recv(buf) {
+                Ok(0) => (Err(ReadEnd::Eof), false),
                 Ok(n) => {
-                    total += n;
-                    if let Some(d) = self.decoder.as_mut() {
-                        match d.decode() {
-                            Ok(Some(run)) => {
-                                runs.push(run);
-                                if let Some(e) = d.overflow() {
-                                    end = Some(ReadEnd::Failed(e));
-                                    break;
+                    let full = n == buf.len();
+                    let got = match self.decoder.as_mut() {
+                        Some(d) => match d.push(&buf[..n]) {
+                            Ok(run) => {
+                                runs.extend(run);
+                                match d.overflow() {
+                                    Some(e) => Err(ReadEnd::Failed(e)),
+                                    None => Ok(n),
                                 }
                             }
-                            Ok(None) => {}
-                            Err(e) => {
-                                end = Some(ReadEnd::Failed(e));
-                                break;
-                            }
+                            Err(e) => Err(ReadEnd::Failed(e)),
+                        },
+                        None => {
+                            raw.push(Bytes::copy_from_slice(&buf[..n]));
+                            Ok(n)
                         }
-                    }
-                    // A short read means the socket is drained for now (as libuv does,
-                    // this saves the read that would only say "would block").
-                    if n < room || total >= READ_BUDGET {
-                        break;
-                    }
+                    };
+                    (got, full)
                 }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    let error = IpcError::io("read", "", e);
-                    end = Some(ReadEnd::Failed(error));
-                    break;
-                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => (Ok(0), false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => (Ok(0), true),
+                Err(e) => (Err(ReadEnd::Failed(IpcError::io("read", "", e))), false),
+            });
+            match read {
+                Ok(n) => total += n,
+                Err(e) => end = Some(e),
+            }
+            // A short read means the socket is drained for now (as libuv does, this saves
+            // the read that would only say "would block").
+            if !full {
+                break;
             }
         }
         if let Some(error) = self.writes().error.take() {
@@ -260,8 +252,7 @@ impl PolledConnection {
                 run,
                 partial: d.pending_len() > 0,
             }),
-            None if self.raw.is_empty() => None,
-            None => Some(Received::Raw(self.raw.split().freeze())),
+            None => join(raw).map(Received::Raw),
         };
         ReadOutcome { received, end }
     }
@@ -519,6 +510,7 @@ fn join(mut runs: Vec<Bytes>) -> Option<Bytes> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::codec::READ_CHUNK;
     use std::io::{Read, Write};
     use std::os::unix::net::UnixStream;
     use std::time::Duration;
