@@ -68,6 +68,7 @@ function connect() {
     delimiter: client[STATE].delimiter,
     raw: Boolean(config.rawBuffer),
     maxMessageSize: config.maxMessageSize,
+    maxQueuedBytes: config.maxQueuedBytes,
   };
   if (!client.port) {
     if (typeof client.path !== 'string') {
@@ -154,6 +155,9 @@ function startAttempt(client, address) {
         client.retriesRemaining = config.maxRetries;
         client.log('retrying reset');
         break;
+      case EVENT.DRAIN:
+        socket._drained();
+        break;
       case EVENT.ERROR:
         reportError(client, systemError(text, address));
         break;
@@ -166,7 +170,11 @@ function startAttempt(client, address) {
         break;
     }
   }));
-  const batch = new WriteBatch((targets, chunks) => native.writeBatch(chunks));
+  // While connecting, everything waits in the addon's queue: as with net.Socket, that is
+  // no reason to pause the writer (the limit still applies).
+  const batch = new WriteBatch((targets, chunks) => native.writeBatch(chunks), () => {
+    if (!socket.connecting) socket._congested();
+  });
   socket = new SocketFacade({
     write: (c, chunk) => batch.push(CONN, chunk),
     end: () => { batch.flush(); native.end(); },

@@ -11,9 +11,15 @@ const os = require('os');
 const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 
 /**
+ * Default upper bound, in bytes, for what may be queued for one peer that does not read
+ * (new key): the same as the largest message, so any message a peer accepts fits.
+ */
+const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/**
  * Configuration object. Own keys are created in the order of spec §2 with
- * node-ipc 9.2.1's defaults, followed by the one key this package adds,
- * `maxMessageSize`. Users may add any other key.
+ * node-ipc 9.2.1's defaults, followed by the two keys this package adds,
+ * `maxMessageSize` and `maxQueuedBytes`. Users may add any other key.
  */
 class Defaults {
     constructor() {
@@ -59,6 +65,12 @@ class Defaults {
 
         /** Frames longer than this many bytes close the connection with an error. */
         this.maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+        /**
+         * A connection whose queue of unsent bytes would grow past this many is
+         * destroyed with an `ENOBUFS` error (0 or Infinity: no limit).
+         */
+        this.maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
     }
 }
 
@@ -73,4 +85,4 @@ function defaultSocketPath(config, id) {
     return config.socketRoot + config.appspace + id;
 }
 
-module.exports = { Defaults, defaultSocketPath, DEFAULT_MAX_MESSAGE_SIZE };
+module.exports = { Defaults, defaultSocketPath, DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_QUEUED_BYTES };

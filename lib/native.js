@@ -13,6 +13,7 @@ const EVENT = Object.freeze({
   ERROR: 6,
   CLOSED: 7,
   DATAGRAM: 8,
+  DRAIN: 9,
 });
 
 module.exports = {

@@ -89,7 +89,12 @@ class Server {
     const native = new NativeServer(deliveringEvents((kind, conn, text, bytes, flag) => {
       onNativeEvent(this, listener, kind, conn, text, bytes, flag);
     }));
-    const batch = new WriteBatch((targets, chunks) => native.writeBatch(targets, chunks));
+    const batch = new WriteBatch((targets, chunks) => native.writeBatch(targets, chunks), (conns) => {
+      for (const conn of conns) {
+        const socket = listener.facades.get(conn);
+        if (socket) socket._congested();
+      }
+    });
     listener.native = native;
     listener.batch = batch;
     listener.link = {
@@ -103,6 +108,7 @@ class Server {
       delimiter: state.delimiter,
       raw: Boolean(config.rawBuffer),
       maxMessageSize: config.maxMessageSize,
+      maxQueuedBytes: config.maxQueuedBytes,
     };
     let address;
     if (!this.port) {
@@ -172,6 +178,11 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
       server.sockets.push(socket);
       server.log('## socket connection to server detected ##');
       server.publish('connect', socket);
+      break;
+    }
+    case EVENT.DRAIN: {
+      const socket = listener.facades.get(conn);
+      if (socket) socket._drained();
       break;
     }
     case EVENT.ERROR: {

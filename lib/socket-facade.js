@@ -2,9 +2,17 @@
 // The object node-ipc code receives where node-ipc 9.x handed out a net.Socket: in server
 // handlers, in `server.sockets` and at `ipc.of[id].socket`. The socket itself is owned by
 // the addon; this facade has a stable identity per connection and the members real code
-// uses. It is an EventEmitter ('connect', 'close') but not a net.Socket.
+// uses. It is an EventEmitter ('connect', 'close', 'drain') but not a net.Socket.
+//
+// Backpressure as on net.Socket: `write` returns false when the addon holds bytes the
+// kernel did not take (or the chunk alone reaches the high-water mark); 'drain' follows
+// once they are sent. Code that ignores it still works: past `config.maxQueuedBytes` the
+// addon destroys the connection with an ENOBUFS error instead of queueing without end.
 
 const { EventEmitter } = require('events');
+
+/** net.Socket's default `writableHighWaterMark` on Node 20 (16 KiB). */
+const HIGH_WATER_MARK = 16 * 1024;
 
 /**
  * What a facade needs from its owner (server or client) to reach the native socket.
@@ -35,6 +43,10 @@ class SocketFacade extends EventEmitter {
     this.remoteFamily = peer.remoteFamily;
     this.encoding = null;
     this.bytesWritten = 0;
+    // Hidden (not enumerable): the addon queues bytes for this connection; a write
+    // returned false and 'drain' is owed.
+    Object.defineProperty(this, '_pressure', { value: false, writable: true });
+    Object.defineProperty(this, '_needDrain', { value: false, writable: true });
   }
 
   /** Queues data; it is sent in order, batched with the other writes of this tick. */
@@ -56,8 +68,15 @@ class SocketFacade extends EventEmitter {
       throw new TypeError('The "chunk" argument must be of type string or an instance of Buffer or Uint8Array');
     }
     this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    // A chunk at the high-water mark fills the batch, which is sent at once: whether the
+    // kernel took it is known when this returns.
     this._link.write(this._conn, chunk);
     if (typeof callback === 'function') process.nextTick(callback);
+    if (this._pressure || chunk.length >= HIGH_WATER_MARK) {
+      this._needDrain = true;
+      if (!this._pressure) process.nextTick(drainIfClear, this);
+      return false;
+    }
     return true;
   }
 
@@ -97,6 +116,15 @@ class SocketFacade extends EventEmitter {
     return this.destroyed ? 0 : this._link.queued(this._conn);
   }
 
+  /** Whether a `write` returned false and 'drain' has not been emitted yet. */
+  get writableNeedDrain() {
+    return this._needDrain;
+  }
+
+  get writableHighWaterMark() {
+    return HIGH_WATER_MARK;
+  }
+
   /** Received data waiting to be read: always 0, data is delivered as it arrives. */
   get readableLength() {
     return 0;
@@ -121,14 +149,34 @@ class SocketFacade extends EventEmitter {
     this.emit('connect');
   }
 
+  /** Called by the owner when the addon reports bytes queued for this connection. */
+  _congested() {
+    this._pressure = true;
+  }
+
+  /** Called by the owner when the addon reports the queue sent. */
+  _drained() {
+    this._pressure = false;
+    drainIfClear(this);
+  }
+
   /** Called by the owner when the addon reports the connection closed. */
   _markClosed(hadError) {
+    this._pressure = false;
+    this._needDrain = false;
     this.connecting = false;
     this.destroyed = true;
     this.readable = false;
     this.writable = false;
     this.emit('close', hadError);
   }
+}
+
+/** Emits 'drain' if a write asked for it and nothing is queued any more. */
+function drainIfClear(socket) {
+  if (!socket._needDrain || socket._pressure || socket.destroyed) return;
+  socket._needDrain = false;
+  socket.emit('drain');
 }
 
 /**
@@ -146,4 +194,4 @@ function parsePeer(peer) {
   };
 }
 
-module.exports = { SocketFacade, parsePeer };
+module.exports = { SocketFacade, parsePeer, HIGH_WATER_MARK };

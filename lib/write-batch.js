@@ -21,9 +21,14 @@ const pending = new Set();
 let delivering = false;
 
 class WriteBatch {
-  /** @param {(targets: number[], chunks: (string|Buffer)[]) => void} sink */
-  constructor(sink) {
+  /**
+   * @param {(targets: number[], chunks: (string|Buffer)[]) => (number[]|undefined|null)} sink
+   *   sends a batch; returns the connections left with bytes queued, if any
+   * @param {(conns: number[]) => void} onCongested  told about those connections
+   */
+  constructor(sink, onCongested) {
     this.sink = sink;
+    this.onCongested = onCongested;
     this.targets = [];
     this.chunks = [];
     this.size = 0;
@@ -61,7 +66,8 @@ class WriteBatch {
     this.targets = [];
     this.chunks = [];
     this.size = 0;
-    this.sink(targets, chunks);
+    const congested = this.sink(targets, chunks);
+    if (congested) this.onCongested(congested);
   }
 }
 

@@ -24,6 +24,7 @@ pub mod kind {
     pub const ERROR: u32 = 6;
     pub const CLOSED: u32 = 7;
     pub const DATAGRAM: u32 = 8;
+    pub const DRAIN: u32 = 9;
 }
 
 /// UTF-8 bytes that become a JavaScript string without an intermediate Rust `String`
@@ -142,6 +143,7 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
             u32::from(from.port()),
         ),
         Event::Closed { conn, had_error } => (CLOSED, conn, None, None, u32::from(had_error)),
+        Event::Drained { conn } => (DRAIN, conn, None, None, 0),
         // Turned into CONNECTED by `event_function` before it gets here.
         Event::Adopted { conn, .. } => (CLOSED, conn, None, None, 0),
     }

@@ -18,6 +18,7 @@ use bytes::Bytes;
 use ipc_core::connection::Framing;
 use ipc_core::error::IpcError;
 use ipc_core::event::{ConnId, Event, EventSink};
+use ipc_core::flow::{SendLimits, Sent};
 use ipc_core::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
 use ipc_core::server::Server;
 use napi::sys;
@@ -65,6 +66,8 @@ struct Token {
 #[derive(Default)]
 struct Pending {
     chunks: Vec<Bytes>,
+    /// Bytes in `chunks`.
+    queued: usize,
     ended: bool,
 }
 
@@ -73,12 +76,15 @@ pub struct Direct {
     target: JsTarget,
     conns: RefCell<HashMap<ConnId, Rc<Entry>>>,
     framing: RefCell<Framing>,
+    limits: Cell<SendLimits>,
     server: RefCell<Option<Server>>,
     /// A client's writes while it connects: `Some` until the connection is handed over
     /// or destroyed.
     pending: RefCell<Option<Pending>>,
     /// A client destroyed before its connection was handed over.
     destroyed: Cell<bool>,
+    /// Why, if its writes passed the queue limit meanwhile (reported on hand-over).
+    failed: RefCell<Option<IpcError>>,
     /// Stops the polls when the Node environment goes away (a worker thread ends).
     hook: HookSlot,
 }
@@ -116,9 +122,11 @@ pub unsafe fn new_direct(
         target,
         conns: RefCell::new(HashMap::new()),
         framing: RefCell::new(Framing::default()),
+        limits: Cell::new(SendLimits::default()),
         server: RefCell::new(None),
         pending: RefCell::new(None),
         destroyed: Cell::new(false),
+        failed: RefCell::new(None),
         hook: HookSlot::default(),
     }));
     // SAFETY: on the JavaScript thread of `env`.
@@ -144,14 +152,30 @@ pub fn adopt(
     };
     let pending = direct.pending.borrow_mut().take();
     if direct.destroyed.get() {
-        return Event::Closed {
-            conn,
-            had_error: false,
+        return match direct.failed.borrow_mut().take() {
+            Some(error) => {
+                // The error is delivered now, the close after it.
+                sink.send(Event::Closed {
+                    conn,
+                    had_error: true,
+                });
+                Event::Error { conn, error }
+            }
+            None => Event::Closed {
+                conn,
+                had_error: false,
+            },
         };
     }
     let fd = descriptor(&socket);
-    let mut connection =
-        PolledConnection::new(socket, &direct.framing.borrow(), RUNTIME.handle().clone());
+    let mut connection = PolledConnection::new(
+        socket,
+        &direct.framing.borrow(),
+        direct.limits.get(),
+        RUNTIME.handle().clone(),
+    );
+    let drained = TsfnSink(Arc::clone(&sink.0));
+    connection.on_drained(move || drained.send(Event::Drained { conn }));
     let token = Box::into_raw(Box::new(Token {
         direct: Arc::clone(shared),
         conn,
@@ -182,6 +206,7 @@ pub fn adopt(
                 break;
             }
         }
+        // (What was queued while connecting is within the limit: `write` checked it.)
         if pending.ended {
             connection.end();
         }
@@ -228,9 +253,10 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int)
 }
 
 impl Direct {
-    /// Sets how connections adopted from now on are framed.
-    pub fn set_framing(&self, framing: Framing) {
+    /// Sets how connections adopted from now on are framed and how much they may queue.
+    pub fn set_framing(&self, framing: Framing, limits: SendLimits) {
         *self.framing.borrow_mut() = framing;
+        self.limits.set(limits);
     }
 
     /// Lets closes release their connection from `server`'s count.
@@ -258,29 +284,55 @@ impl Direct {
         self.conns.borrow().contains_key(&conn) || self.pending.borrow().is_some()
     }
 
-    /// Sends to one connection (or queues, for a client still connecting).
-    pub fn write(&self, conn: ConnId, bytes: Bytes) {
+    /// Sends to one connection (or queues, for a client still connecting). A connection
+    /// whose queue would pass its limit is closed at once, dropping its queue; a client
+    /// still connecting gives the attempt up: the error is returned for its owner to
+    /// report.
+    pub fn write(&self, conn: ConnId, bytes: Bytes) -> Result<Sent, IpcError> {
+        let mut refused = None;
         if let Some(pending) = self.pending.borrow_mut().as_mut() {
-            pending.chunks.push(bytes);
-            return;
+            let limits = self.limits.get();
+            if !limits.refuses(pending.queued, bytes.len()) {
+                pending.queued += bytes.len();
+                pending.chunks.push(bytes);
+                return Ok(Sent::Queued);
+            }
+            refused = Some((pending.queued + bytes.len(), limits.max_queued_bytes));
+        }
+        if let Some((queued, limit)) = refused {
+            // Given up: what was queued goes, and the hand-over (if it comes) reports why.
+            self.pending.borrow_mut().take();
+            self.destroyed.set(true);
+            *self.failed.borrow_mut() = Some(IpcError::QueueLimit { queued, limit });
+            return Err(IpcError::QueueLimit { queued, limit });
         }
         let Some(entry) = self.entry(conn) else {
-            return;
+            return Ok(Sent::Dropped);
         };
         let written = match entry.conn.borrow_mut().as_mut() {
             Some(c) => c.write(bytes),
-            None => return,
+            None => return Ok(Sent::Dropped),
         };
-        if let Err(e) = written {
-            self.close(conn, Some(e));
+        match written {
+            Ok(sent) => Ok(sent),
+            Err(e @ IpcError::QueueLimit { .. }) => {
+                self.abort(conn, e);
+                Ok(Sent::Dropped)
+            }
+            Err(e) => {
+                self.close(conn, Some(e));
+                Ok(Sent::Dropped)
+            }
         }
     }
 
-    /// Sends the same bytes to every connection.
-    pub fn broadcast(&self, bytes: &Bytes) {
+    /// Sends the same bytes to every connection; `on_sent` learns what became of them on
+    /// each.
+    pub fn broadcast(&self, bytes: &Bytes, mut on_sent: impl FnMut(ConnId, Sent)) {
         let ids: Vec<ConnId> = self.conns.borrow().keys().copied().collect();
         for conn in ids {
-            self.write(conn, bytes.clone());
+            let sent = self.write(conn, bytes.clone()).unwrap_or(Sent::Dropped);
+            on_sent(conn, sent);
         }
     }
 
@@ -310,7 +362,7 @@ impl Direct {
     /// Bytes queued for `conn` and not yet sent.
     pub fn queued_bytes(&self, conn: ConnId) -> usize {
         if let Some(pending) = self.pending.borrow().as_ref() {
-            return pending.chunks.iter().map(Bytes::len).sum();
+            return pending.queued;
         }
         self.entry(conn).map_or(0, |e| {
             e.conn
@@ -379,6 +431,25 @@ impl Direct {
             // Queued bytes are still sent (by the drain task), then the socket closes; the
             // event function, and so the process, stays alive until then.
             connection.close_keeping(TsfnSink(Arc::clone(&entry.sink.0)));
+        }
+    }
+
+    /// Closes `conn` now, dropping what is queued for it: its peer does not read, and the
+    /// queue passed its limit. The error and CLOSED follow through the event function.
+    fn abort(&self, conn: ConnId, error: IpcError) {
+        let Some(entry) = self.conns.borrow_mut().remove(&conn) else {
+            return;
+        };
+        drop(entry.poll.borrow_mut().take());
+        let connection = entry.conn.borrow_mut().take();
+        self.release(conn);
+        entry.sink.send(Event::Error { conn, error });
+        entry.sink.send(Event::Closed {
+            conn,
+            had_error: true,
+        });
+        if let Some(connection) = connection {
+            connection.abort();
         }
     }
 

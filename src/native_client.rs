@@ -14,6 +14,7 @@ use crate::delivery::{
 };
 use crate::direct::{new_direct, Direct, SharedDirect};
 use crate::js_thread::prepare_driver;
+use crate::native_server::Congested;
 use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
 use crate::runtime::RUNTIME;
 
@@ -57,11 +58,15 @@ impl NativeClient {
     #[napi(catch_unwind)]
     pub fn connect_unix(&mut self, path: String, framing: Option<FramingOptions>) -> Result<()> {
         let tsfn = self.take_events()?;
-        let framing = framing.unwrap_or_default().framing()?;
+        let framing = framing.unwrap_or_default();
+        let options = ConnectOptions {
+            send_limits: framing.send_limits()?,
+            ..ConnectOptions::default()
+        };
         self.start(
             Endpoint::Unix(PathBuf::from(path)),
-            ConnectOptions::default(),
-            framing,
+            options,
+            framing.framing()?,
             tsfn,
         );
         Ok(())
@@ -112,10 +117,8 @@ impl NativeClient {
         tsfn: Arc<EventFn>,
     ) {
         let direct = self.direct.as_ref().and_then(|d| d.get());
-        if let Some(d) = direct.filter(|_| {
-            options.tls.is_none() && adoptable(&endpoint) && std::env::var("XC").is_err()
-        }) {
-            d.set_framing(framing.clone());
+        if let Some(d) = direct.filter(|_| options.tls.is_none() && adoptable(&endpoint)) {
+            d.set_framing(framing.clone(), options.send_limits);
             d.start_pending();
             options.adopt = true;
         }
@@ -129,21 +132,40 @@ impl NativeClient {
         ));
     }
 
-    /// Queues chunks for sending, in order.
+    /// Sends chunks, in order. Returns `[1]` (the connection) when bytes are now queued
+    /// (the kernel did not take everything, or the client is still connecting): DRAIN
+    /// follows once the queue is empty again. Writes that would make the queue pass
+    /// `maxQueuedBytes` end the connection (or the attempt) with ERROR `ENOBUFS`.
     #[napi(catch_unwind)]
-    pub fn write_batch(&self, chunks: Vec<Either<String, Buffer>>) {
+    pub fn write_batch(&self, chunks: Vec<Either<String, Buffer>>) -> Option<Vec<u32>> {
+        let mut congested = Congested::default();
         if let Some(d) = self.driver() {
             for chunk in chunks {
-                d.write(CLIENT_CONN, chunk_bytes(chunk));
+                match d.write(CLIENT_CONN, chunk_bytes(chunk)) {
+                    Ok(sent) => congested.note(CLIENT_CONN, sent),
+                    Err(error) => {
+                        // Over the limit while connecting: the attempt is given up, and
+                        // the connect task reports the error and the close.
+                        if let Some(h) = &self.handle {
+                            h.fail(error);
+                        }
+                        break;
+                    }
+                }
             }
-            return;
+            return congested.into_list();
         }
         if let Some(h) = &self.handle {
             // The JavaScript side batches per tick: write through when the queue is empty.
             for chunk in chunks {
-                h.send_now(chunk_bytes(chunk));
+                match h.send_now(chunk_bytes(chunk)) {
+                    Ok(sent) => congested.note(CLIENT_CONN, sent),
+                    // The connection was destroyed and reports the error itself.
+                    Err(_) => break,
+                }
             }
         }
+        congested.into_list()
     }
 
     /// Half-closes once queued bytes are sent.

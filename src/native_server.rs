@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
 
+use ipc_core::flow::Sent;
 use ipc_core::server::{Server, ServerOptions};
 use ipc_core::transport::Endpoint;
 use napi::bindgen_prelude::*;
@@ -52,8 +53,10 @@ impl NativeServer {
     pub fn listen_unix(&mut self, path: String, options: Option<ListenOptions>) -> Result<()> {
         let tsfn = self.take_events()?;
         let options = options.unwrap_or_default();
+        let framing = options.framing.unwrap_or_default();
         let opts = ServerOptions {
-            framing: options.framing.unwrap_or_default().framing()?,
+            framing: framing.framing()?,
+            send_limits: framing.send_limits()?,
             max_connections: max_connections(options.max_connections),
             unlink: options.unlink.unwrap_or(true),
             readable_all: options.readable_all.unwrap_or(false),
@@ -75,8 +78,10 @@ impl NativeServer {
     ) -> Result<()> {
         let tsfn = self.take_events()?;
         let options = options.unwrap_or_default();
+        let framing = options.framing.unwrap_or_default();
         let opts = ServerOptions {
-            framing: options.framing.unwrap_or_default().framing()?,
+            framing: framing.framing()?,
+            send_limits: framing.send_limits()?,
             max_connections: max_connections(options.max_connections),
             unlink: false,
             readable_all: false,
@@ -92,28 +97,37 @@ impl NativeServer {
         Ok(())
     }
 
-    /// Queues chunks: `targets[i]` is a connection id, or 0 for every connection.
+    /// Sends chunks: `targets[i]` is a connection id, or 0 for every connection. Returns
+    /// the connections that now have bytes queued (the kernel did not take everything),
+    /// if any: each reports DRAIN once its queue is empty again. A connection whose queue
+    /// would pass `maxQueuedBytes` is destroyed instead (ERROR `ENOBUFS`, then CLOSED).
     #[napi(catch_unwind)]
-    pub fn write_batch(&self, targets: Vec<u32>, chunks: Vec<Either<String, Buffer>>) {
-        let Some(server) = &self.server else { return };
+    pub fn write_batch(
+        &self,
+        targets: Vec<u32>,
+        chunks: Vec<Either<String, Buffer>>,
+    ) -> Option<Vec<u32>> {
+        let server = self.server.as_ref()?;
         let direct = self.direct.as_ref().and_then(|d| d.get());
+        let mut congested = Congested::default();
         for (target, chunk) in targets.into_iter().zip(chunks) {
             let bytes = chunk_bytes(chunk);
             // The JavaScript side batches per tick: write through when the queue is empty.
             if target == BROADCAST {
                 if let Some(d) = direct {
-                    d.broadcast(&bytes);
+                    d.broadcast(&bytes, |conn, sent| congested.note(conn, sent));
                 }
-                server.broadcast_now(bytes);
+                server.broadcast_now(bytes, |conn, sent| congested.note(conn, sent));
             } else {
-                match direct {
+                let sent = match direct {
                     Some(d) if d.owns(target) => d.write(target, bytes),
-                    _ => {
-                        server.send_now(target, bytes);
-                    }
-                }
+                    // Over the limit, the connection reports the error itself.
+                    _ => server.send_now(target, bytes),
+                };
+                congested.note(target, sent.unwrap_or(Sent::Dropped));
             }
         }
+        congested.into_list()
     }
 
     /// Half-closes a connection once its queued bytes are sent.
@@ -183,7 +197,7 @@ impl NativeServer {
     fn start(&mut self, endpoint: Endpoint, mut options: ServerOptions, tsfn: Arc<EventFn>) {
         let direct = self.direct.as_ref().and_then(|d| d.get());
         if let Some(d) = direct {
-            d.set_framing(options.framing.clone());
+            d.set_framing(options.framing.clone(), options.send_limits);
             options.adopt = true;
         }
         let _guard = RUNTIME.enter();
@@ -198,6 +212,26 @@ impl NativeServer {
     #[napi(js_name = "setRef", catch_unwind)]
     pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
         set_referenced(&env, &self.events, referenced)
+    }
+}
+
+/// The connections a batch left with bytes queued, each listed once.
+#[derive(Default)]
+pub struct Congested(Option<Vec<u32>>);
+
+impl Congested {
+    /// The list for JavaScript (`undefined` when empty).
+    pub fn into_list(self) -> Option<Vec<u32>> {
+        self.0
+    }
+
+    pub fn note(&mut self, conn: u32, sent: Sent) {
+        if sent == Sent::Queued {
+            let list = self.0.get_or_insert_with(Vec::new);
+            if !list.contains(&conn) {
+                list.push(conn);
+            }
+        }
     }
 }
 

@@ -2,13 +2,14 @@
 
 use ipc_core::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
 use ipc_core::connection::Framing;
+use ipc_core::flow::{SendLimits, DEFAULT_MAX_QUEUED_BYTES};
 use ipc_core::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
 use ipc_core::transport::ConnectOptions;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
-/// How a connection frames its bytes (from `config.delimiter`, `config.rawBuffer`,
-/// `config.maxMessageSize`).
+/// How a connection frames its bytes and bounds what it queues (from `config.delimiter`,
+/// `config.rawBuffer`, `config.maxMessageSize`, `config.maxQueuedBytes`).
 #[napi(object)]
 #[derive(Default)]
 pub struct FramingOptions {
@@ -18,9 +19,29 @@ pub struct FramingOptions {
     pub raw: Option<bool>,
     /// Largest accepted frame in bytes.
     pub max_message_size: Option<f64>,
+    /// Most bytes queued for a peer before its connection is destroyed (0: no limit).
+    pub max_queued_bytes: Option<f64>,
 }
 
 impl FramingOptions {
+    pub fn send_limits(&self) -> napi::Result<SendLimits> {
+        let max_queued_bytes = match self.max_queued_bytes {
+            None => DEFAULT_MAX_QUEUED_BYTES,
+            Some(n) if n == f64::INFINITY => 0,
+            Some(n) if n.is_finite() && n >= 0.0 => n as usize,
+            Some(n) => {
+                return Err(napi::Error::new(
+                    napi::Status::InvalidArg,
+                    format!("config.maxQueuedBytes must be a number >= 0 (0: no limit), got {n}"),
+                ))
+            }
+        };
+        Ok(SendLimits {
+            max_queued_bytes,
+            ..SendLimits::default()
+        })
+    }
+
     pub fn framing(&self) -> napi::Result<Framing> {
         if self.raw == Some(true) {
             return Ok(Framing::Raw);
@@ -185,6 +206,12 @@ impl ConnectTcpOptions {
             family: self.family.and_then(|f| u8::try_from(f).ok()),
             tls: self.tls.as_ref().map(TlsOptions::client).transpose()?,
             adopt: false,
+            send_limits: self
+                .framing
+                .as_ref()
+                .map(FramingOptions::send_limits)
+                .transpose()?
+                .unwrap_or_default(),
         })
     }
 }

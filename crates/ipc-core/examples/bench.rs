@@ -101,7 +101,7 @@ async fn core_flood(via: Via, n: usize) -> f64 {
     let frames: Vec<Bytes> = (0..n).map(frame).collect();
     let start = Instant::now();
     for f in frames {
-        client.send(f);
+        client.send(f).expect("sent");
     }
     let mut seen = 0usize;
     while seen < n {
@@ -132,7 +132,7 @@ async fn core_pingpong(via: Via, n: usize) -> (f64, f64) {
         while let Some(ev) = srx.recv().await {
             if let Event::Frames { conn, run, .. } = ev {
                 // One reply per request: write through (the latency API).
-                server.send_now(conn, run);
+                server.send_now(conn, run).expect("sent");
             }
         }
     });
@@ -149,7 +149,7 @@ async fn core_pingpong(via: Via, n: usize) -> (f64, f64) {
     for i in 0..n {
         let f = frame(i);
         let t = Instant::now();
-        client.send_now(f.clone());
+        client.send_now(f.clone()).expect("sent");
         match crx.recv().await {
             Some(Event::Frames { run, .. }) => assert_eq!(run, f, "echo"),
             other => panic!("unexpected {other:?}"),

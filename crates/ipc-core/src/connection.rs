@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, Notify};
 use crate::codec::{read_scratch, FrameDecoder};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
-use crate::flow::{Flow, DEFAULT_HIGH_WATER};
+use crate::flow::{Flow, SendLimits, Sent, DEFAULT_HIGH_WATER};
 
 /// How incoming bytes are cut into messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,14 +101,33 @@ struct Gate {
     /// writer ends, so the descriptor closes with the connection (not when the last
     /// handle happens to be dropped).
     direct: Option<Arc<dyn SocketWrite>>,
+    /// A send left bytes queued: report [`Event::Drained`] when the queue is empty again.
+    drain_wanted: bool,
 }
 
 /// State shared by a connection's handle and its tasks.
+///
+/// Who touches what: the handle (any thread) sends, ends and destroys; the reader task
+/// reads until EOF, an error, or `stop_reading`; the writer task empties the queue and
+/// hands sending back to the handle (`gate.busy = false`) whenever it runs dry; the
+/// closer task (started by `attach`) waits for the reader, then finishes the writer.
 struct Control {
+    /// Wakes the reader to stop (destroy, a failed write, the queue limit).
     stop_reading: Notify,
+    /// Wakes a connect in progress to give up (the queue limit passed while connecting).
+    cancel: Notify,
+    /// `destroy` (or a failure) happened: a pending connection is abandoned on arrival.
     destroyed: AtomicBool,
+    /// Close without sending what is queued (the queue limit was passed).
+    aborted: AtomicBool,
+    /// The error that ended writing, reported by the reader (or by the connect task for
+    /// a pending connection).
     writer_error: Mutex<Option<IpcError>>,
+    /// Bytes queued and not yet handed to the kernel.
     queued: AtomicUsize,
+    limits: SendLimits,
+    /// Woken when the queue shrinks to `limits.high_water` or below, and at the end.
+    room: Notify,
     gate: Mutex<Gate>,
 }
 
@@ -123,6 +142,20 @@ impl Control {
             slot.get_or_insert(IpcError::io("write", "", e));
         }
         self.stop_reading.notify_one();
+        self.room.notify_waiters();
+    }
+
+    /// Ends the connection with `error`, dropping what is queued (the caller holds the
+    /// gate and marks it finished).
+    fn abort(&self, error: IpcError) {
+        if let Ok(mut slot) = self.writer_error.lock() {
+            slot.get_or_insert(error);
+        }
+        self.aborted.store(true, Ordering::Release);
+        self.destroyed.store(true, Ordering::Release);
+        self.stop_reading.notify_one();
+        self.cancel.notify_one();
+        self.room.notify_waiters();
     }
 
     /// Queues the end of the write side, after everything sent before.
@@ -134,6 +167,8 @@ impl Control {
         gate.finished = true;
         gate.busy = true;
         let _ = tx.send(WriteOp::Finish);
+        drop(gate);
+        self.room.notify_waiters();
     }
 }
 
@@ -153,17 +188,22 @@ impl std::fmt::Debug for ConnectionHandle {
 }
 
 impl ConnectionHandle {
-    /// A handle whose writes are queued until [`ConnectionHandle::attach`] starts the
+    /// A handle whose writes are queued until [`PendingConnection::attach`] starts the
     /// tasks (used while a client is still connecting: writes made meanwhile are sent
-    /// once connected, and lost if connecting fails, as with a Node socket).
-    pub fn pending() -> (ConnectionHandle, PendingConnection) {
+    /// once connected, and lost if connecting fails, as with a Node socket). `limits`
+    /// bound the queue, from now on.
+    pub fn pending(limits: SendLimits) -> (ConnectionHandle, PendingConnection) {
         let (tx, rx) = mpsc::unbounded_channel();
         let tx_finish = tx.clone();
         let control = Arc::new(Control {
             stop_reading: Notify::new(),
+            cancel: Notify::new(),
             destroyed: AtomicBool::new(false),
+            aborted: AtomicBool::new(false),
             writer_error: Mutex::new(None),
             queued: AtomicUsize::new(0),
+            limits,
+            room: Notify::new(),
             gate: Mutex::new(Gate::default()),
         });
         (
@@ -180,54 +220,106 @@ impl ConnectionHandle {
     }
 
     /// Queues bytes for the writer task, in order with everything sent before. Many small
-    /// sends in a row are coalesced into few system calls. Returns false when the
-    /// connection is finished (the bytes are dropped).
-    pub fn send(&self, bytes: Bytes) -> bool {
+    /// sends in a row are coalesced into few system calls. `Ok(Sent::Dropped)` when the
+    /// connection is finished; [`IpcError::QueueLimit`] when the queue would pass its
+    /// limit: the connection is then destroyed without sending what it queued, and
+    /// reports the same error.
+    pub fn send(&self, bytes: Bytes) -> Result<Sent, IpcError> {
         let mut gate = self.control.gate();
         if gate.finished {
-            return false;
+            return Ok(Sent::Dropped);
         }
         gate.busy = true;
-        self.enqueue(bytes)
+        self.enqueue(&mut gate, bytes, false)
     }
 
     /// Like [`ConnectionHandle::send`], but writes straight to the kernel from the calling
     /// thread when nothing is queued (Unix and TCP sockets): no task wake-up, lowest
     /// latency. Meant for callers that already batch (one call per burst), such as the
     /// Node binding's per-tick batches; many tiny `send_now` calls cost a system call each.
-    pub fn send_now(&self, mut bytes: Bytes) -> bool {
+    pub fn send_now(&self, mut bytes: Bytes) -> Result<Sent, IpcError> {
         let control = &self.control;
         let mut gate = control.gate();
         if gate.finished {
-            return false;
+            return Ok(Sent::Dropped);
         }
         if !gate.busy {
             if let Some(socket) = gate.direct.as_ref() {
                 match socket.try_write(&bytes) {
-                    Ok(n) if n == bytes.len() => return true,
+                    Ok(n) if n == bytes.len() => return Ok(Sent::Written),
                     Ok(n) => bytes = bytes.slice(n..),
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     Err(e) => {
                         gate.finished = true;
                         control.fail_write(e);
-                        return false;
+                        return Ok(Sent::Dropped);
                     }
                 }
             }
             gate.busy = true;
         }
-        self.enqueue(bytes)
+        let refused = gate.direct.is_some();
+        self.enqueue(&mut gate, bytes, refused)
     }
 
-    /// Hands bytes to the writer task (the caller holds the gate and marked it busy).
-    fn enqueue(&self, bytes: Bytes) -> bool {
+    /// Hands bytes to the writer task (the caller holds the gate and marked it busy), or
+    /// aborts the connection if they would pass the queue limit. `refused`: the kernel did
+    /// not take them (or bytes it refused before still wait).
+    fn enqueue(&self, gate: &mut Gate, bytes: Bytes, refused: bool) -> Result<Sent, IpcError> {
         let len = bytes.len();
-        self.control.queued.fetch_add(len, Ordering::AcqRel);
-        if self.tx.send(WriteOp::Data(bytes)).is_err() {
-            self.control.queued.fetch_sub(len, Ordering::AcqRel);
-            return false;
+        let control = &self.control;
+        let queued = control.queued.load(Ordering::Acquire);
+        if control.limits.refuses(queued, len) {
+            gate.finished = true;
+            let error = |queued| IpcError::QueueLimit {
+                queued,
+                limit: control.limits.max_queued_bytes,
+            };
+            control.abort(error(queued + len));
+            return Err(error(queued + len));
         }
-        true
+        control.queued.fetch_add(len, Ordering::AcqRel);
+        if self.tx.send(WriteOp::Data(bytes)).is_err() {
+            control.queued.fetch_sub(len, Ordering::AcqRel);
+            return Ok(Sent::Dropped);
+        }
+        // Bytes the kernel refused say the sender should pause. Otherwise (`send`, TLS,
+        // pipes, connecting) every send queues, and only a queue at the high-water mark
+        // says so.
+        if refused || queued + len >= control.limits.high_water {
+            gate.drain_wanted = true;
+            Ok(Sent::Queued)
+        } else {
+            Ok(Sent::Written)
+        }
+    }
+
+    /// Waits until the queue is at or below its high-water mark
+    /// ([`SendLimits::high_water`]): a sender that awaits this before each send keeps its
+    /// queue bounded however slowly the peer reads. [`IpcError::NotConnected`] once the
+    /// connection is finished.
+    pub async fn ready(&self) -> Result<(), IpcError> {
+        let control = &self.control;
+        loop {
+            let room = control.room.notified();
+            tokio::pin!(room);
+            room.as_mut().enable();
+            if control.gate().finished {
+                return Err(IpcError::NotConnected);
+            }
+            if control.queued.load(Ordering::Acquire) <= control.limits.high_water {
+                return Ok(());
+            }
+            room.await;
+        }
+    }
+
+    /// Ends the connection with `error` (reported like a failed write): what is queued is
+    /// dropped; a connect in progress gives up.
+    pub fn fail(&self, error: IpcError) {
+        let mut gate = self.control.gate();
+        gate.finished = true;
+        self.control.abort(error);
     }
 
     /// Bytes queued and not yet handed to the kernel.
@@ -262,9 +354,19 @@ pub struct PendingConnection {
 pub(crate) const LINGER: Duration = Duration::from_secs(10);
 
 impl PendingConnection {
-    /// Whether `destroy` was called before the stream arrived.
+    /// Whether `destroy` (or `fail`) was called before the stream arrived.
     pub fn is_destroyed(&self) -> bool {
         self.control.destroyed.load(Ordering::Acquire)
+    }
+
+    /// Resolves when [`ConnectionHandle::fail`] gives the connection up.
+    pub async fn cancelled(&self) {
+        self.control.cancel.notified().await;
+    }
+
+    /// The error the connection was given up with, if any.
+    pub fn take_error(&self) -> Option<IpcError> {
+        take_writer_error(&self.control)
     }
 
     /// Starts the reader and writer tasks for `conn` on the current tokio runtime.
@@ -291,8 +393,13 @@ impl PendingConnection {
             }
             WriteSide::Stream(stream) => Sink::Stream(stream),
         };
-        let mut writer_task =
-            tokio::spawn(run_writer(sink_writer, self.rx, Arc::clone(&self.control)));
+        let mut writer_task = tokio::spawn(run_writer(
+            sink_writer,
+            self.rx,
+            Arc::clone(&self.control),
+            conn,
+            Arc::clone(&sink),
+        ));
         let reader_sink = Arc::clone(&sink);
         let finish_control = Arc::clone(&self.control);
         let reader_task =
@@ -312,12 +419,16 @@ impl PendingConnection {
             finish_control.finish(&finish);
             on_closed();
             sink.send(Event::Closed { conn, had_error });
-            if tokio::time::timeout(LINGER, &mut writer_task)
+            if finish_control.aborted.load(Ordering::Acquire) {
+                // Over the queue limit: what is queued goes, now.
+                writer_task.abort();
+            } else if tokio::time::timeout(LINGER, &mut writer_task)
                 .await
                 .is_err()
             {
                 writer_task.abort();
             }
+            finish_control.room.notify_waiters();
             // The writer is gone (finished or aborted): so is the socket.
             finish_control.gate().direct = None;
             // Held until what was queued before the close is sent: a Node sink keeps the
@@ -484,6 +595,8 @@ async fn run_writer(
     mut sink: Sink,
     mut rx: mpsc::UnboundedReceiver<WriteOp>,
     control: Arc<Control>,
+    conn: ConnId,
+    events: Arc<dyn EventSink>,
 ) {
     const COALESCE_LIMIT: usize = 256 * 1024;
     let mut buf = BytesMut::new();
@@ -523,7 +636,10 @@ async fn run_writer(
         if result.is_ok() {
             result = flush(&mut sink, &mut buf).await;
         }
-        control.queued.fetch_sub(written, Ordering::AcqRel);
+        let left = control.queued.fetch_sub(written, Ordering::AcqRel) - written;
+        if left <= control.limits.high_water {
+            control.room.notify_waiters();
+        }
         if let Err(e) = result {
             let mut gate = control.gate();
             gate.finished = true;
@@ -539,6 +655,10 @@ async fn run_writer(
             let mut gate = control.gate();
             if rx.is_empty() && !gate.finished {
                 gate.busy = false;
+                if std::mem::take(&mut gate.drain_wanted) {
+                    drop(gate);
+                    events.send(Event::Drained { conn });
+                }
             }
         }
     }

@@ -58,6 +58,9 @@ pub enum IpcError {
         /// The path given.
         path: String,
     },
+    /// The connection is not open (not connected yet, closed, or between a client's
+    /// reconnect attempts): nothing was sent (code `ENOTCONN`).
+    NotConnected,
     /// More bytes were queued for a peer than the connection allows (`maxQueuedBytes`):
     /// the peer does not read fast enough, and the connection is destroyed (code
     /// `ENOBUFS`).
@@ -91,6 +94,7 @@ impl IpcError {
             IpcError::PathOccupied { .. } => Some("EEXIST"),
             IpcError::AddressInUse { .. } => Some("EADDRINUSE"),
             IpcError::QueueLimit { .. } => Some("ENOBUFS"),
+            IpcError::NotConnected => Some("ENOTCONN"),
         }
     }
 
@@ -118,7 +122,7 @@ impl IpcError {
             IpcError::Io { syscall, .. } => Some(syscall),
             IpcError::NotFound { .. } => Some("getaddrinfo"),
             IpcError::PathOccupied { .. } | IpcError::AddressInUse { .. } => Some("listen"),
-            IpcError::QueueLimit { .. } => Some("write"),
+            IpcError::QueueLimit { .. } | IpcError::NotConnected => Some("write"),
             _ => None,
         }
     }
@@ -156,6 +160,7 @@ impl fmt::Display for IpcError {
                 f,
                 "listen EADDRINUSE: another server accepts connections on {path}; it was not taken over"
             ),
+            IpcError::NotConnected => f.write_str("write ENOTCONN: the connection is not open"),
             IpcError::QueueLimit { queued, limit } => write!(
                 f,
                 "write ENOBUFS: {queued} bytes queued for a peer that does not read them, over maxQueuedBytes ({limit} bytes); connection destroyed"

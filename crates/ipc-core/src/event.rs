@@ -65,6 +65,12 @@ pub enum Event {
         /// Returned to the endpoint's flow control when the event is dropped.
         credit: Credit,
     },
+    /// The connection's send queue, which held bytes the kernel could not take at once
+    /// ([`crate::flow::Sent::Queued`]), is empty again: a sender that paused may go on.
+    Drained {
+        /// The connection.
+        conn: ConnId,
+    },
     /// An error on a connection (or, with `conn == 0`, on the listener while accepting).
     Error {
         /// The connection.

@@ -20,6 +20,7 @@ use bytes::{Bytes, BytesMut};
 use crate::codec::{read_scratch, FrameDecoder};
 use crate::connection::{Framing, LINGER};
 use crate::error::IpcError;
+use crate::flow::{SendLimits, Sent};
 
 /// A connected plain (not TLS) stream socket in non-blocking mode, owned outside tokio.
 #[derive(Debug)]
@@ -139,6 +140,12 @@ struct Writes {
     error: Option<IpcError>,
     /// Whatever [`PolledConnection::close_keeping`] asked to hold until the drain ends.
     keep: Option<Box<dyn std::any::Any + Send>>,
+    limits: SendLimits,
+    /// Called by the drain task when it emptied the queue (see
+    /// [`PolledConnection::on_drained`]).
+    on_drained: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// The connection was aborted: the drain task stops at once.
+    aborted: bool,
 }
 
 impl std::fmt::Debug for Writes {
@@ -167,10 +174,12 @@ pub struct PolledConnection {
 }
 
 impl PolledConnection {
-    /// Wraps a connected socket; queued bytes are sent by tasks on `runtime`.
+    /// Wraps a connected socket; queued bytes (at most as `limits` allow) are sent by
+    /// tasks on `runtime`.
     pub fn new(
         socket: PlainSocket,
         framing: &Framing,
+        limits: SendLimits,
         runtime: tokio::runtime::Handle,
     ) -> PolledConnection {
         let decoder = match framing {
@@ -183,7 +192,10 @@ impl PolledConnection {
         PolledConnection {
             socket: Arc::new(socket),
             decoder,
-            writes: Arc::new(Mutex::new(Writes::default())),
+            writes: Arc::new(Mutex::new(Writes {
+                limits,
+                ..Writes::default()
+            })),
             closed: Arc::new(Notify::new()),
             runtime,
         }
@@ -259,18 +271,33 @@ impl PolledConnection {
 
     /// Sends `bytes` after everything queued: straight to the kernel when nothing is
     /// queued; what the kernel does not take is queued and sent by a task. Bytes written
-    /// after [`PolledConnection::end`] are dropped.
-    pub fn write(&mut self, mut bytes: Bytes) -> Result<(), IpcError> {
+    /// after [`PolledConnection::end`] are dropped. [`IpcError::QueueLimit`] when the
+    /// queue would pass its limit: nothing is queued then, and the owner should
+    /// [`PolledConnection::abort`] the connection.
+    pub fn write(&mut self, mut bytes: Bytes) -> Result<Sent, IpcError> {
         let mut w = lock(&self.writes);
         if let Some(error) = w.error.take() {
             return Err(error);
         }
-        if w.end_requested || bytes.is_empty() {
-            return Ok(());
+        if w.end_requested {
+            return Ok(Sent::Dropped);
+        }
+        if bytes.is_empty() {
+            return Ok(if w.draining {
+                Sent::Queued
+            } else {
+                Sent::Written
+            });
+        }
+        if w.draining && w.limits.refuses(w.queued, bytes.len()) {
+            return Err(IpcError::QueueLimit {
+                queued: w.queued + bytes.len(),
+                limit: w.limits.max_queued_bytes,
+            });
         }
         if !w.draining {
             match self.socket.sock().send(&bytes) {
-                Ok(n) if n == bytes.len() => return Ok(()),
+                Ok(n) if n == bytes.len() => return Ok(Sent::Written),
                 Ok(n) => bytes = bytes.slice(n..),
                 Err(e)
                     if e.kind() == io::ErrorKind::WouldBlock
@@ -286,7 +313,26 @@ impl PolledConnection {
         }
         w.queued += bytes.len();
         w.queue.push_back(bytes);
-        Ok(())
+        Ok(Sent::Queued)
+    }
+
+    /// Calls `notify` (on a tokio thread) whenever a queue that formed has been sent
+    /// completely, while the connection is open: after a write returned
+    /// [`Sent::Queued`], a sender that paused may go on.
+    pub fn on_drained(&mut self, notify: impl Fn() + Send + Sync + 'static) {
+        lock(&self.writes).on_drained = Some(Arc::new(notify));
+    }
+
+    /// Closes now, dropping whatever is queued (for a peer that does not read, past the
+    /// queue limit).
+    pub fn abort(self) {
+        let mut w = lock(&self.writes);
+        w.queue.clear();
+        w.queued = 0;
+        w.end_requested = true;
+        w.aborted = true;
+        drop(w);
+        self.closed.notify_one();
     }
 
     /// Half-closes once everything queued is sent (the peer sees end of stream); reading
@@ -354,7 +400,13 @@ async fn drain(socket: Arc<PlainSocket>, writes: Arc<Mutex<Writes>>, closed: Arc
             Drained::Done => break,
             Drained::Wait => {}
         }
-        let deadline = lock(&writes).deadline;
+        let (deadline, aborted) = {
+            let state = lock(&writes);
+            (state.deadline, state.aborted)
+        };
+        if aborted {
+            break;
+        }
         let waited = match deadline {
             None => tokio::select! {
                 r = w.wait() => r,
@@ -377,14 +429,26 @@ async fn drain(socket: Arc<PlainSocket>, writes: Arc<Mutex<Writes>>, closed: Arc
             break;
         }
     }
-    let keep = lock(&writes).keep.take();
+    let (keep, notify) = {
+        let mut state = lock(&writes);
+        let open = state.deadline.is_none() && !state.aborted && state.error.is_none();
+        let notify = (open && !state.draining).then(|| state.on_drained.clone());
+        (state.keep.take(), notify.flatten())
+    };
     drop(writable);
     drop(keep);
+    if let Some(notify) = notify {
+        notify();
+    }
 }
 
 /// Sends queued bytes until the kernel refuses more or the queue is empty.
 fn send_queued(socket: &PlainSocket, writes: &Mutex<Writes>) -> Drained {
     let mut w = lock(writes);
+    if w.aborted {
+        w.draining = false;
+        return Drained::Done;
+    }
     while !w.queue.is_empty() {
         let slices: Vec<IoSlice<'_>> = w
             .queue
@@ -526,7 +590,12 @@ mod tests {
     fn pair(framing: &Framing, rt: &tokio::runtime::Runtime) -> (PolledConnection, UnixStream) {
         let (a, b) = UnixStream::pair().unwrap();
         a.set_nonblocking(true).unwrap();
-        let conn = PolledConnection::new(PlainSocket::Unix(a), framing, rt.handle().clone());
+        let conn = PolledConnection::new(
+            PlainSocket::Unix(a),
+            framing,
+            SendLimits::default(),
+            rt.handle().clone(),
+        );
         (conn, b)
     }
 
@@ -726,6 +795,63 @@ mod tests {
             std::thread::sleep(Duration::from_millis(5));
         }
         assert_eq!(conn.queued_bytes(), 0, "the queue is dropped with the peer");
+    }
+
+    #[test]
+    fn a_write_past_the_queue_limit_is_refused_and_abort_drops_the_queue() {
+        let rt = runtime();
+        let (a, peer) = UnixStream::pair().unwrap();
+        a.set_nonblocking(true).unwrap();
+        let limits = SendLimits {
+            high_water: 1,
+            max_queued_bytes: 256 * 1024,
+        };
+        let mut conn = PolledConnection::new(
+            PlainSocket::Unix(a),
+            &Framing::default(),
+            limits,
+            rt.handle().clone(),
+        );
+        let chunk = Bytes::from(vec![7u8; 64 * 1024]);
+        let refused = loop {
+            match conn.write(chunk.clone()) {
+                Ok(Sent::Written | Sent::Queued) => {
+                    assert!(conn.queued_bytes() <= limits.max_queued_bytes)
+                }
+                Ok(Sent::Dropped) => panic!("dropped"),
+                Err(e) => break e,
+            }
+        };
+        assert!(matches!(refused, IpcError::QueueLimit { queued, limit }
+            if limit == 256 * 1024 && queued > limit));
+        let queued = conn.queued_bytes();
+        assert!(queued > 0 && queued <= limits.max_queued_bytes);
+        conn.abort();
+        // The socket closes at once: the peer reads what the kernel held, then the end.
+        let all = read_all(peer).join().unwrap();
+        assert!(all.iter().all(|&b| b == 7));
+    }
+
+    #[test]
+    fn on_drained_is_called_once_a_queue_that_formed_is_sent() {
+        let rt = runtime();
+        let (mut conn, peer) = pair(&Framing::default(), &rt);
+        let (tx, rx) = std::sync::mpsc::channel();
+        conn.on_drained(move || tx.send(()).unwrap());
+        fill(&mut conn);
+        assert_eq!(
+            conn.write(Bytes::from_static(b"x")).unwrap(),
+            Sent::Queued,
+            "behind the queue"
+        );
+        let reader = read_all(peer);
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("drained once the peer reads");
+        assert_eq!(conn.queued_bytes(), 0);
+        assert_eq!(conn.write(Bytes::from_static(b"y")).unwrap(), Sent::Written);
+        assert!(rx.recv_timeout(Duration::from_millis(100)).is_err(), "once");
+        conn.end();
+        reader.join().unwrap();
     }
 
     #[test]

@@ -11,6 +11,7 @@ use tokio::sync::Notify;
 use crate::connection::{ConnectionHandle, Framing};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
+use crate::flow::{SendLimits, Sent};
 use crate::polled::PlainSocket;
 use crate::tls::TlsServer;
 use crate::transport::{resolve, Endpoint, Split};
@@ -37,6 +38,8 @@ pub struct ServerOptions {
     /// [`crate::polled::PolledConnection`]) and calls [`Server::release`] when each one
     /// closes. TLS connections are always driven here.
     pub adopt: bool,
+    /// How much may be queued for each connection (node-ipc-native's `maxQueuedBytes`).
+    pub send_limits: SendLimits,
 }
 
 impl Default for ServerOptions {
@@ -49,6 +52,7 @@ impl Default for ServerOptions {
             writable_all: false,
             tls: None,
             adopt: false,
+            send_limits: SendLimits::default(),
         }
     }
 }
@@ -79,7 +83,7 @@ impl Shared {
 /// let server = Server::listen(Endpoint::Unix("/tmp/app.world".into()), ServerOptions::default(), sink);
 /// while let Some(ev) = events.recv().await {
 ///     if let Event::Frames { conn, run, .. } = ev {
-///         server.send(conn, run); // echo
+///         let _ = server.send(conn, run); // echo
 ///     }
 /// }
 /// # }
@@ -104,30 +108,59 @@ impl Server {
         Server { shared }
     }
 
-    /// Queues `bytes` for one connection (see [`ConnectionHandle::send`]); false if it is
-    /// gone.
-    pub fn send(&self, conn: ConnId, bytes: Bytes) -> bool {
-        let handle = self.shared.conns().get(&conn).cloned();
-        handle.is_some_and(|h| h.send(bytes))
+    fn handle(&self, conn: ConnId) -> Option<ConnectionHandle> {
+        self.shared.conns().get(&conn).cloned()
+    }
+
+    /// Queues `bytes` for one connection (see [`ConnectionHandle::send`]);
+    /// `Ok(Sent::Dropped)` if it is gone.
+    pub fn send(&self, conn: ConnId, bytes: Bytes) -> Result<Sent, IpcError> {
+        self.handle(conn)
+            .map_or(Ok(Sent::Dropped), |h| h.send(bytes))
     }
 
     /// Sends `bytes` to one connection, straight to the kernel when nothing is queued
-    /// (see [`ConnectionHandle::send_now`]); false if it is gone.
-    pub fn send_now(&self, conn: ConnId, bytes: Bytes) -> bool {
-        let handle = self.shared.conns().get(&conn).cloned();
-        handle.is_some_and(|h| h.send_now(bytes))
+    /// (see [`ConnectionHandle::send_now`]); `Ok(Sent::Dropped)` if it is gone.
+    pub fn send_now(&self, conn: ConnId, bytes: Bytes) -> Result<Sent, IpcError> {
+        self.handle(conn)
+            .map_or(Ok(Sent::Dropped), |h| h.send_now(bytes))
     }
 
-    /// Queues the same bytes (shared, not copied) for every connection; returns how many.
+    /// Waits until one connection's queue is at or below its high-water mark (see
+    /// [`ConnectionHandle::ready`]); [`IpcError::NotConnected`] if it is gone.
+    pub async fn ready(&self, conn: ConnId) -> Result<(), IpcError> {
+        match self.handle(conn) {
+            Some(h) => h.ready().await,
+            None => Err(IpcError::NotConnected),
+        }
+    }
+
+    /// Queues the same bytes (shared, not copied) for every connection; returns how many
+    /// took them. A connection whose queue would pass its limit is destroyed instead
+    /// (and reports [`IpcError::QueueLimit`]); the others are not affected.
     pub fn broadcast(&self, bytes: Bytes) -> usize {
         let conns = self.shared.conns();
-        conns.values().filter(|h| h.send(bytes.clone())).count()
+        conns
+            .values()
+            .filter(|h| matches!(h.send(bytes.clone()), Ok(Sent::Written | Sent::Queued)))
+            .count()
     }
 
-    /// [`Server::broadcast`] with [`ConnectionHandle::send_now`] semantics.
-    pub fn broadcast_now(&self, bytes: Bytes) -> usize {
-        let handles: Vec<ConnectionHandle> = self.shared.conns().values().cloned().collect();
-        handles.iter().filter(|h| h.send_now(bytes.clone())).count()
+    /// [`Server::broadcast`] with [`ConnectionHandle::send_now`] semantics; `on_sent` learns
+    /// what became of the bytes on each connection.
+    pub fn broadcast_now(&self, bytes: Bytes, mut on_sent: impl FnMut(ConnId, Sent)) {
+        let handles: Vec<(ConnId, ConnectionHandle)> = self
+            .shared
+            .conns()
+            .iter()
+            .map(|(c, h)| (*c, h.clone()))
+            .collect();
+        for (conn, handle) in handles {
+            on_sent(
+                conn,
+                handle.send_now(bytes.clone()).unwrap_or(Sent::Dropped),
+            );
+        }
     }
 
     /// Half-closes one connection after sending what is queued.
@@ -239,7 +272,7 @@ const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_sec
 /// Registers an accepted connection (or closes it when over `max_connections`, as Node
 /// does) and starts its tasks.
 fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOptions, split: Split) {
-    let (handle, pending) = ConnectionHandle::pending();
+    let (handle, pending) = ConnectionHandle::pending(options.send_limits);
     let conn = {
         let mut conns = shared.conns();
         let open = conns.len() + shared.adopted.load(Ordering::Acquire);

@@ -54,6 +54,9 @@ pub struct ConnectOptions {
     /// [`crate::event::Event::Adopted`] instead of driving it (see
     /// [`crate::polled::PolledConnection`]).
     pub adopt: bool,
+    /// How much may be queued for the connection (node-ipc-native's `maxQueuedBytes`),
+    /// also while it is connecting.
+    pub send_limits: crate::flow::SendLimits,
 }
 
 /// The longest Unix socket path (in bytes) the platform accepts: `sun_path` less its

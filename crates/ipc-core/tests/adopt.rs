@@ -11,6 +11,7 @@ use bytes::Bytes;
 use ipc_core::client::connect;
 use ipc_core::connection::Framing;
 use ipc_core::event::{ChannelSink, Event};
+use ipc_core::flow::SendLimits;
 use ipc_core::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
 use ipc_core::server::{Server, ServerOptions};
 use ipc_core::transport::{ConnectOptions, Endpoint};
@@ -87,11 +88,12 @@ async fn an_adopted_server_connection_reads_and_writes_through_its_owner() {
     let mut conn = PolledConnection::new(
         socket,
         &Framing::default(),
+        SendLimits::default(),
         tokio::runtime::Handle::current(),
     );
 
     let frame: &[u8] = b"{\"type\":\"a\",\"data\":1}\x0c";
-    handle.send(Bytes::from_static(frame));
+    handle.send(Bytes::from_static(frame)).expect("sent");
     assert_eq!(read_frames(&mut conn, frame.len()).await, frame);
 
     conn.write(Bytes::from_static(b"{\"type\":\"b\",\"data\":2}\x0c"))
@@ -172,6 +174,7 @@ async fn an_adopted_client_connection_is_handed_over_instead_of_connected() {
     let mut conn = PolledConnection::new(
         socket,
         &Framing::default(),
+        SendLimits::default(),
         tokio::runtime::Handle::current(),
     );
     conn.write(Bytes::from_static(b"{\"type\":\"hi\"}\x0c"))
@@ -183,7 +186,9 @@ async fn an_adopted_client_connection_is_handed_over_instead_of_connected() {
         }
         other => panic!("expected frames, got {other:?}"),
     }
-    server.send(peer, Bytes::from_static(b"{\"type\":\"back\"}\x0c"));
+    server
+        .send(peer, Bytes::from_static(b"{\"type\":\"back\"}\x0c"))
+        .expect("sent");
     let back: &[u8] = b"{\"type\":\"back\"}\x0c";
     assert_eq!(read_frames(&mut conn, back.len()).await, back);
     server.shutdown();

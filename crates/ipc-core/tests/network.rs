@@ -116,7 +116,9 @@ async fn tcp_round_trip_reports_peer_addresses() {
         }
         other => panic!("expected Connected, got {other:?}"),
     }
-    client.send(frame("hello", json!({"id": "c1"})));
+    client
+        .send(frame("hello", json!({"id": "c1"})))
+        .expect("sent");
     match next(&mut srx).await {
         Event::Connected { peer, .. } => {
             assert!(peer.expect("peer").starts_with("127.0.0.1:") || cfg!(not(unix)));
@@ -125,7 +127,9 @@ async fn tcp_round_trip_reports_peer_addresses() {
     }
     let (conn, m) = one_message(&mut srx).await;
     assert_eq!(m, Message::new("hello", json!({"id": "c1"})));
-    server.send(conn, frame("reply", json!("\u{1F600}\u{c}")));
+    server
+        .send(conn, frame("reply", json!("\u{1F600}\u{c}")))
+        .expect("sent");
     let (_, reply) = one_message(&mut crx).await;
     assert_eq!(reply.data, json!("\u{1F600}\u{c}"));
     server.shutdown();
@@ -176,10 +180,10 @@ async fn mutual_tls_round_trip_with_pinned_self_signed_certificates() {
     });
     let (client, mut crx) = connect_to(port, "localhost", options).await;
     assert!(matches!(next(&mut crx).await, Event::Connected { .. }));
-    client.send(frame("secure", json!({"n": 1})));
+    client.send(frame("secure", json!({"n": 1}))).expect("sent");
     let (conn, m) = one_message(&mut srx).await;
     assert_eq!(m.r#type, "secure");
-    server.send(conn, frame("ack", json!(true)));
+    server.send(conn, frame("ack", json!(true))).expect("sent");
     assert_eq!(one_message(&mut crx).await.1.data, json!(true));
     server.shutdown();
 }
@@ -194,7 +198,7 @@ async fn tls_client_without_certificate_is_refused_when_server_requires_one() {
     });
     let (client, mut crx) = connect_to(port, "127.0.0.1", options).await;
     assert!(matches!(next(&mut crx).await, Event::Connected { .. }));
-    client.send(frame("x", json!({})));
+    client.send(frame("x", json!({}))).expect("sent");
     // TLS 1.3: the refusal arrives after the client finished its side of the handshake.
     loop {
         match next(&mut crx).await {
@@ -259,7 +263,7 @@ async fn untrusted_and_wrong_name_certificates_fail_with_node_codes_after_connec
     });
     let (client, mut rx) = connect_to(port, "127.0.0.1", lax).await;
     assert!(matches!(next(&mut rx).await, Event::Connected { .. }));
-    client.send(frame("x", json!({})));
+    client.send(frame("x", json!({}))).expect("sent");
     assert!(
         timeout(Duration::from_millis(300), rx.recv())
             .await

@@ -13,7 +13,7 @@ use ipc_core::message::Message;
 use ipc_core::server::{Server, ServerOptions};
 use ipc_core::transport::{ConnectOptions, Endpoint};
 use serde_json::json;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 use tokio::time::timeout;
 
 use common::{closed, next, socket_path, WAIT};
@@ -63,9 +63,11 @@ async fn echo_round_trip_and_ordered_pipeline() {
     );
     // Written before the connection exists: sent on connect.
     for i in 0..10_000 {
-        client.send(Bytes::from(
-            Message::new("n", json!({ "i": i })).encode(b"\x0c"),
-        ));
+        client
+            .send(Bytes::from(
+                Message::new("n", json!({ "i": i })).encode(b"\x0c"),
+            ))
+            .expect("sent");
     }
     assert!(matches!(
         next(&mut crx).await,
@@ -77,10 +79,12 @@ async fn echo_round_trip_and_ordered_pipeline() {
         assert_eq!(m.data["i"], i);
     }
     let conn = got[0].0;
-    server.send(
-        conn,
-        Bytes::from(Message::new("pong", json!("h\u{e9}\u{c}")).encode(b"\x0c")),
-    );
+    server
+        .send(
+            conn,
+            Bytes::from(Message::new("pong", json!("h\u{e9}\u{c}")).encode(b"\x0c")),
+        )
+        .expect("sent");
     let reply = messages(&mut crx, 1).await;
     assert_eq!(reply[0].1, Message::new("pong", json!("h\u{e9}\u{c}")));
     client.destroy();
@@ -206,7 +210,7 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
     else {
         panic!()
     };
-    bad.send(Bytes::from(vec![b'x'; 4096]));
+    bad.send(Bytes::from(vec![b'x'; 4096])).expect("sent");
     match next(&mut srx).await {
         Event::Error { conn, error } => {
             assert_eq!(conn, bad_conn);
@@ -217,7 +221,8 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
     assert!(
         matches!(next(&mut srx).await, Event::Closed { conn, had_error: true } if conn == bad_conn)
     );
-    good.send(Bytes::from_static(b"{\"type\":\"ok\",\"data\":{}}\x0c"));
+    good.send(Bytes::from_static(b"{\"type\":\"ok\",\"data\":{}}\x0c"))
+        .expect("sent");
     let got = messages(&mut srx, 1).await;
     assert_eq!(got[0].0, good_conn);
     server.shutdown();
@@ -319,7 +324,7 @@ async fn address_in_use_without_unlink_and_too_long_paths_fail_clearly() {
     }
 }
 
-async fn client_event(rx: &mut UnboundedReceiver<ClientEvent>) -> ClientEvent {
+async fn client_event(rx: &mut Receiver<ClientEvent>) -> ClientEvent {
     timeout(WAIT, rx.recv())
         .await
         .expect("client event in time")
@@ -389,7 +394,9 @@ async fn retrying_client_reaches_a_late_server_and_disconnect_flushes() {
         }
     }
     // Q41: emit immediately followed by disconnect is still delivered.
-    client.emit("last", json!({"id": "rust"}));
+    client
+        .try_emit("last", json!({"id": "rust"}))
+        .expect("connected");
     client.disconnect();
     let got = messages(&mut srx, 1).await;
     assert_eq!(got[0].1, Message::new("last", json!({"id": "rust"})));

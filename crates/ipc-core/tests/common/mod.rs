@@ -32,8 +32,19 @@ pub fn socket_path(tag: &str) -> TempPath {
     TempPath(std::env::temp_dir().join(format!("ipc-core-{tag}-{}.sock", std::process::id())))
 }
 
-/// The next event, failing the test after [`WAIT`].
+/// The next event, failing the test after [`WAIT`]. `Drained` (a queue that formed was
+/// sent; when it comes depends on the kernel's buffers) is skipped.
 pub async fn next(rx: &mut UnboundedReceiver<Event>) -> Event {
+    loop {
+        match next_any(rx).await {
+            Event::Drained { .. } => {}
+            event => return event,
+        }
+    }
+}
+
+/// The next event, whatever it is, failing the test after [`WAIT`].
+pub async fn next_any(rx: &mut UnboundedReceiver<Event>) -> Event {
     timeout(WAIT, rx.recv())
         .await
         .expect("event in time")

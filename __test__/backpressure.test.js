@@ -1,0 +1,182 @@
+'use strict';
+// Outbound memory is bounded (Q46): net.Socket's backpressure contract on the socket
+// facades ('drain', writableNeedDrain, write() returning false), and config.maxQueuedBytes,
+// past which a connection to a peer that does not read is destroyed with ENOBUFS while
+// the others go on. Run on both drivers (npm test runs this file again on the tokio one).
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const net = require('net');
+const h = require('./helpers');
+
+const T = { timeout: 60000 };
+const KIB = 1024;
+
+/** Server-side code for the fixture's `eval`: broadcasts `n` 1 KiB messages, yielding in between. */
+function broadcastLoop(n) {
+  return `
+    let i = 0;
+    const pad = 'p'.repeat(1000);
+    const tick = () => {
+      for (let k = 0; k < 200 && i < ${n}; k++) server.broadcast('seq', { i: i++, pad });
+      if (i < ${n}) setImmediate(tick); else out({ ev: 'broadcast-done', count: i });
+    };
+    tick();
+    return 0;`;
+}
+
+test('maxQueuedBytes: a peer that never reads is destroyed with ENOBUFS; a healthy client gets every broadcast, in order', T, async (t) => {
+  const s = h.scope(t);
+  const path = s.socketPath('bp-limit');
+  const server = s.spawnPeer('server.js', [{ path, config: { maxQueuedBytes: 1024 * KIB } }], { impl: 'native' });
+  await server.waitFor('start');
+  const stuck = await s.rawConnect(path);
+  stuck.socket.pause(); // reads nothing
+  const healthy = s.spawnPeer('client.js', [{ path, tally: ['seq'], tallyEvery: 20000 }], { impl: 'native' });
+  await healthy.waitFor('connect');
+  await server.waitForCount('connect', 2);
+  const N = 20000; // 20 MB to each client
+  await server.request({ cmd: 'eval', code: broadcastLoop(N) });
+  await server.waitFor('broadcast-done', 20000);
+
+  const err = await server.waitFor('error', 10000);
+  assert.deepEqual({ code: err.code, syscall: err.syscall, isError: err.isError }, { code: 'ENOBUFS', syscall: 'write', isError: true });
+  assert.match(err.message, /over maxQueuedBytes \(1048576 bytes\)/);
+  const queued = Number(/ENOBUFS: (\d+) bytes queued/.exec(err.message)[1]);
+  assert.ok(queued > 1024 * KIB && queued <= 1024 * KIB + 64 * KIB, `destroyed as the queue passed the limit (${queued} bytes)`);
+  const close = await server.waitFor('close');
+  assert.equal(close.hadError, true);
+  const gone = await server.waitFor('socket.disconnected');
+  assert.equal(gone.count, 1, 'only the stuck connection went');
+  assert.deepEqual(server.events('error').length, 1);
+
+  const tally = await healthy.waitFor({ ev: 'tally', type: 'seq', count: N }, 20000);
+  assert.equal(tally.inOrder, true);
+  assert.equal(healthy.events('disconnect').length, 0);
+  stuck.socket.resume();
+  await stuck.waitClose();
+  assert.ok(stuck.bytes.length < N * KIB, 'the stuck peer got only what fitted before the limit');
+});
+
+test('maxQueuedBytes: 0 means no limit (the queue grows while the peer does not read; nothing is destroyed)', T, async (t) => {
+  const s = h.scope(t);
+  const path = s.socketPath('bp-nolimit');
+  const server = s.spawnPeer('server.js', [{ path, config: { maxQueuedBytes: 0 } }], { impl: 'native' });
+  await server.waitFor('start');
+  const stuck = await s.rawConnect(path);
+  stuck.socket.pause();
+  await server.waitFor('connect');
+  await server.request({ cmd: 'eval', code: broadcastLoop(4000) });
+  await server.waitFor('broadcast-done', 20000);
+  const r = await server.request({ cmd: 'eval', code: 'return server.sockets[0].writableLength;' });
+  assert.ok(r.result > 1024 * KIB, `${r.result} bytes queued`);
+  assert.deepEqual(server.events('error'), []);
+  stuck.socket.resume();
+  await stuck.waitBytes(4000 * 1030, 20000);
+  assert.equal(stuck.text.split('\f').length - 1, 4000);
+});
+
+/**
+ * Server-side pump that respects backpressure, as net.Socket users write it: write until
+ * write() returns false, then wait for 'drain'. Records what it saw.
+ */
+const PUMP = `
+  const socket = server.sockets[0];
+  const seen = { falses: 0, needDrainAfterFalse: [], drains: 0, needDrainInDrain: [], queuedAtFalse: [] };
+  let i = 0;
+  const frame = (n) => JSON.stringify({ type: 'seq', data: { i: n, pad: 'p'.repeat(4000) } }) + '\\f';
+  globalThis.pumpSeen = seen;
+  globalThis.pumpCount = () => i;
+  const pump = () => {
+    while (i < 2000) {
+      if (!socket.write(frame(i++))) {
+        seen.falses++;
+        seen.needDrainAfterFalse.push(socket.writableNeedDrain);
+        seen.queuedAtFalse.push(socket.writableLength > 0);
+        socket.once('drain', () => {
+          seen.drains++;
+          seen.needDrainInDrain.push(socket.writableNeedDrain);
+          pump();
+        });
+        return;
+      }
+    }
+    out({ ev: 'pumped', seen });
+  };
+  pump();
+  return 0;`;
+
+for (const impl of ['native', 'node-ipc']) {
+  test(`drain: a writer that waits for 'drain' after write() returns false stops while the peer does not read, then delivers everything in order (${impl === 'native' ? 'ours' : 'node-ipc 9.2.1, a real net.Socket'})`, T, async (t) => {
+    const s = h.scope(t);
+    const path = s.socketPath('bp-drain');
+    const server = s.spawnPeer('server.js', [{ path }], { impl });
+    await server.waitFor('start');
+    const peer = await s.rawConnect(path);
+    peer.socket.pause();
+    await server.waitFor('connect');
+    await server.request({ cmd: 'eval', code: PUMP });
+    await h.quietPeriod(300); // the peer reads nothing meanwhile
+    const paused = await server.request({ cmd: 'eval', code: 'return pumpCount();' });
+    assert.ok(paused.result < 2000, `the writer stopped at ${paused.result} of 2000 frames while the peer did not read`);
+    peer.socket.resume();
+    const done = await server.waitFor('pumped', 20000);
+    const { seen } = done;
+    assert.ok(seen.falses >= 1);
+    assert.equal(seen.drains, seen.falses, "one 'drain' per write() that returned false");
+    assert.ok(seen.needDrainAfterFalse.every((v) => v === true), 'writableNeedDrain is true after write() returned false');
+    assert.ok(seen.needDrainInDrain.every((v) => v === false), "writableNeedDrain is false in 'drain'");
+    assert.ok(seen.queuedAtFalse[0], 'writableLength > 0 when write() first returned false');
+    const bytes = await peer.waitBytes((b) => b.length >= 2000 * 4026, 20000);
+    const frames = bytes.toString().split('\f').slice(0, -1).map((f) => JSON.parse(f).data.i);
+    assert.deepEqual(frames, Array.from({ length: 2000 }, (_, k) => k));
+  });
+}
+
+test("drain: a single write at the high-water mark returns false and is followed by 'drain', as on net.Socket", T, async (t) => {
+  const s = h.scope(t);
+  const path = s.socketPath('bp-hwm');
+  const server = s.spawnPeer('server.js', [{ path }], { impl: 'native' });
+  await server.waitFor('start');
+  const peer = await s.rawConnect(path);
+  await server.waitFor('connect');
+  const code = `
+    const socket = server.sockets[0];
+    const small = socket.write('x'.repeat(100));
+    const big = socket.write('y'.repeat(socket.writableHighWaterMark));
+    const need = socket.writableNeedDrain;
+    socket.once('drain', () => out({ ev: 'hwm', small, big, need, after: socket.writableNeedDrain, hwm: socket.writableHighWaterMark }));
+    return 0;`;
+  await server.request({ cmd: 'eval', code });
+  const r = await server.waitFor('hwm');
+  assert.deepEqual({ small: r.small, big: r.big, need: r.need, after: r.after, hwm: r.hwm }, { small: true, big: false, need: true, after: false, hwm: 16384 });
+  await peer.waitBytes(100 + 16384);
+});
+
+test('maxQueuedBytes on a client: emitting to a server that does not read ends the connection with ENOBUFS, then the client reconnects', T, async (t) => {
+  const s = h.scope(t);
+  const path = s.socketPath('bp-client');
+  const cap = await s.captureServer(path);
+  const client = s.spawnPeer('client.js', [{ path, config: { maxQueuedBytes: 512 * KIB, retry: 100 } }], { impl: 'native' });
+  await client.waitFor('connect');
+  const first = await cap.connection(0);
+  first.socket.pause();
+  const code = `
+    const pad = 'p'.repeat(1000);
+    let i = 0;
+    const tick = () => {
+      for (let k = 0; k < 200 && i < 20000; k++) ipc.of.srv.emit('seq', { i: i++, pad });
+      if (i < 20000 && !stopped) setImmediate(tick);
+    };
+    let stopped = false;
+    ipc.of.srv.on('error', () => { stopped = true; });
+    tick();
+    return 0;`;
+  await client.request({ cmd: 'eval', code });
+  const err = await client.waitFor('error', 10000);
+  assert.deepEqual({ code: err.code, syscall: err.syscall }, { code: 'ENOBUFS', syscall: 'write' });
+  assert.match(err.message, /over maxQueuedBytes \(524288 bytes\)/);
+  await client.waitFor('disconnect');
+  await client.waitForCount('connect', 2, 5000);
+  await cap.connection(1);
+});
