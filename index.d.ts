@@ -102,9 +102,17 @@ declare namespace NodeIPC {
     readonly bytesWritten: number;
     /** Bytes written and not yet handed to the kernel. */
     readonly writableLength: number;
+    /** `true` after `write` returned `false`, until `'drain'`. */
+    readonly writableNeedDrain: boolean;
+    /** 16384, as net.Socket's default on Node 20. */
+    readonly writableHighWaterMark: number;
     /** Always 0: received data is delivered as it arrives. */
     readonly readableLength: number;
-    /** Queues data; returns `false` (and drops it) when the socket is closed. */
+    /**
+     * Queues data. Returns `false` when the caller should wait for `'drain'` before
+     * writing more (bytes wait for the peer, or the chunk reached the high-water mark),
+     * and when the socket is closed (the data is then dropped).
+     */
     write(data: string | Uint8Array, callback?: (err?: Error | null) => void): boolean;
     write(data: string | Uint8Array, encoding?: BufferEncoding, callback?: (err?: Error | null) => void): boolean;
     /** Sends what is queued, then half-closes; `callback` runs on `close`. */
@@ -126,9 +134,11 @@ declare namespace NodeIPC {
     unref(): this;
     on(event: 'connect', listener: () => void): this;
     on(event: 'close', listener: (hadError: boolean) => void): this;
+    on(event: 'drain', listener: () => void): this;
     on(event: string | symbol, listener: (...args: any[]) => void): this;
     once(event: 'connect', listener: () => void): this;
     once(event: 'close', listener: (hadError: boolean) => void): this;
+    once(event: 'drain', listener: () => void): this;
     once(event: string | symbol, listener: (...args: any[]) => void): this;
   }
 
@@ -437,6 +447,12 @@ declare namespace NodeIPC {
      * frame closes the connection with an error.
      */
     maxMessageSize: number;
+    /**
+     * Default 64 MiB (node-ipc-native only): a connection whose queue of bytes not yet
+     * taken by the peer would grow past this is destroyed with an `ENOBUFS` error (the
+     * peer does not read). `0` or `Infinity`: no limit.
+     */
+    maxQueuedBytes: number;
   }
 
   /**

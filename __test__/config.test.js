@@ -14,9 +14,9 @@ const KEYS_9_2_1 = ['appspace', 'socketRoot', 'id', 'encoding', 'rawBuffer', 'sy
     'maxRetries', 'stopRetrying', 'IPType', 'tls', 'networkHost', 'networkPort', 'readableAll',
     'writableAll', 'interface'];
 
-test('§2: Defaults own keys are in 9.2.1 order, then maxMessageSize last', () => {
+test('§2: Defaults own keys are in 9.2.1 order, then maxMessageSize and maxQueuedBytes last', () => {
     const config = new Defaults();
-    assert.deepEqual(Object.keys(config), [...KEYS_9_2_1, 'maxMessageSize']);
+    assert.deepEqual(Object.keys(config), [...KEYS_9_2_1, 'maxMessageSize', 'maxQueuedBytes']);
     assert.equal(config.constructor.name, 'Defaults');
 });
 
@@ -46,6 +46,7 @@ test('§2: default values are exactly the 9.2.1 defaults', () => {
         writableAll: false,
         interface: { localAddress: false, localPort: false, family: false, hints: false, lookup: false },
         maxMessageSize: 64 * 1024 * 1024,
+        maxQueuedBytes: 64 * 1024 * 1024,
     };
     const { logger, ...rest } = config;
     assert.deepEqual(rest, expected);
@@ -58,11 +59,12 @@ test('§2: keys and values match node-ipc 9.2.1 entities/Defaults.js (logger asi
     const ours = new Defaults();
     const theirs = new OriginalDefaults();
     assert.deepEqual(Object.keys(theirs), KEYS_9_2_1);
-    const { logger: l1, maxMessageSize, ...a } = ours;
+    const { logger: l1, maxMessageSize, maxQueuedBytes, ...a } = ours;
     const { logger: l2, ...b } = theirs;
     assert.deepEqual(a, b);
     assert.equal(typeof l1, typeof l2);
     assert.equal(maxMessageSize, 67108864);
+    assert.equal(maxQueuedBytes, 67108864);
 });
 
 test('§2: logger is console.log bound to console, captured at construction', () => {

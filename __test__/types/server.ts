@@ -128,6 +128,10 @@ const encoding: BufferEncoding | null = socket.encoding;
 const bytesWritten: number = socket.bytesWritten;
 const writableLength: number = socket.writableLength;
 const readableLength: number = socket.readableLength;
+const needDrain: boolean = socket.writableNeedDrain;
+const highWater: number = socket.writableHighWaterMark;
+socket.once('drain', () => socket.write('more'));
+const queueLimit: number = ipc.config.maxQueuedBytes;
 const wrote: boolean = socket.write('text');
 socket.write('text', 'utf8');
 socket.write('text', 'latin1', (err) => ipc.log(err));
@@ -216,5 +220,5 @@ export {
   config, path, port, udp4, udp6, sockets, listening, chained, offChain, pubChain, emitted,
   broadcasted, sid, connecting, pending, destroyed, readable, writable, remoteAddress, remotePort,
   remoteFamily, encoding, bytesWritten, writableLength, readableLength, wrote, ended,
-  destroyedSelf, emitterMethods, asNet,
+  needDrain, highWater, queueLimit, destroyedSelf, emitterMethods, asNet,
 };
