@@ -180,3 +180,33 @@ test('maxQueuedBytes on a client: emitting to a server that does not read ends t
   await client.waitForCount('connect', 2, 5000);
   await cap.connection(1);
 });
+
+test('maxQueuedBytes on UDP: datagrams that would pass the limit while waiting to be sent are dropped with ENOBUFS; the socket goes on', T, async (t) => {
+  const s = h.scope(t);
+  const port = await h.freePort();
+  const server = s.spawnPeer('server.js', [{ serveNetArgs: ['127.0.0.1', port, 'udp4'], config: { maxQueuedBytes: 64 * KIB } }], { impl: 'native' });
+  await server.waitFor('connect', 10000);
+  const sink = require('dgram').createSocket('udp4');
+  let received = 0;
+  let after = 0;
+  sink.on('message', (msg) => {
+    received++;
+    if (msg.toString().startsWith('{"type":"after"')) after++;
+  });
+  await new Promise((resolve) => sink.bind(0, '127.0.0.1', resolve));
+  s.defer(() => new Promise((r) => sink.close(r)));
+  const target = sink.address().port;
+  // Sends to a host name wait for its lookup: a burst of them fills the queue.
+  const code = `
+    const pad = 'p'.repeat(1000);
+    for (let i = 0; i < 5000; i++) server.emit({ address: 'localhost', port: ${target} }, 'seq', { i, pad });
+    return 0;`;
+  await server.request({ cmd: 'eval', code });
+  const err = await server.waitFor('error', 10000);
+  assert.deepEqual({ code: err.code, syscall: err.syscall }, { code: 'ENOBUFS', syscall: 'send' });
+  assert.match(err.message, /over maxQueuedBytes \(65536 bytes\); datagram dropped/);
+  await h.waitUntil(() => received > 0, 10000, 'datagrams that fitted');
+  await server.request({ cmd: 'eval', code: `server.emit({ address: '127.0.0.1', port: ${target} }, 'after', {}); return 1;` });
+  await h.waitUntil(() => after === 1, 10000, 'the socket still sends');
+  assert.equal(server.exitInfo, null);
+});

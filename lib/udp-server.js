@@ -46,7 +46,7 @@ function startUdp(server, state) {
   server.server = socket;
   server.server.maxConnections = config.maxConnections;
   server.log('starting server as', server.udp4 ? 'udp4' : 'udp6');
-  native.bind(String(server.path), Number(server.port), family);
+  native.bind(String(server.path), Number(server.port), family, config.maxQueuedBytes);
   server.onStart({ address: server.path, port: server.port });
 }
 

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use ipc_core::error::IpcError;
 use ipc_core::event::{Event, EventSink};
+use ipc_core::flow::SendLimits;
 use ipc_core::udp::{PolledUdp, UdpFamily};
 use napi::sys;
 
@@ -43,10 +44,20 @@ impl Drop for Bound {
     }
 }
 
+/// Sends made while the socket is being bound.
+#[derive(Default)]
+struct Waiting {
+    sends: Vec<(String, u16, Bytes)>,
+    /// Bytes in `sends`.
+    queued: usize,
+    /// The first datagram dropped over the queue limit meanwhile (reported once bound).
+    dropped: Option<IpcError>,
+}
+
 /// Where the socket is in its life.
 enum State {
     /// Binding on tokio; sends wait here.
-    Binding(Vec<(String, u16, Bytes)>),
+    Binding(Waiting),
     /// `close()` was called while binding.
     ClosedWhileBinding,
     Open(Rc<Bound>),
@@ -57,6 +68,7 @@ enum State {
 pub struct UdpDirect {
     target: JsTarget,
     family: RefCell<UdpFamily>,
+    limits: std::cell::Cell<SendLimits>,
     state: RefCell<State>,
     hook: HookSlot,
 }
@@ -83,7 +95,8 @@ pub unsafe fn new_udp_direct(
     let shared = Arc::new(OnJsThread::new(UdpDirect {
         target,
         family: RefCell::new(UdpFamily::V4),
-        state: RefCell::new(State::Binding(Vec::new())),
+        limits: std::cell::Cell::new(SendLimits::default()),
+        state: RefCell::new(State::Binding(Waiting::default())),
         hook: HookSlot::default(),
     }));
     // SAFETY: on the JavaScript thread of `env`.
@@ -123,6 +136,7 @@ pub fn bound(
     let udp = PolledUdp::new(
         socket,
         family,
+        direct.limits.get(),
         Arc::new(TsfnSink(Arc::clone(&sink.0))),
         RUNTIME.handle().clone(),
     );
@@ -143,7 +157,10 @@ pub fn bound(
         drop(unsafe { Box::from_raw(token) });
         return Event::ListenFailed(uv::error(status));
     }
-    for (host, port, bytes) in waiting {
+    if let Some(error) = waiting.dropped {
+        sink.send(Event::Error { conn: 0, error });
+    }
+    for (host, port, bytes) in waiting.sends {
         udp.send_to(host, port, bytes);
     }
     *direct.state.borrow_mut() = State::Open(Rc::new(Bound {
@@ -167,9 +184,11 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int)
 }
 
 impl UdpDirect {
-    /// Sets the family the socket is bound with (before the bind starts).
-    pub fn set_family(&self, family: UdpFamily) {
+    /// Sets the family the socket is bound with and how much may wait to be sent (before
+    /// the bind starts).
+    pub fn set_family(&self, family: UdpFamily, limits: SendLimits) {
         *self.family.borrow_mut() = family;
+        self.limits.set(limits);
     }
 
     fn bound(&self) -> Option<Rc<Bound>> {
@@ -182,7 +201,16 @@ impl UdpDirect {
     /// Sends one datagram (waits for the bind if it is still going on).
     pub fn send(&self, host: String, port: u16, bytes: Bytes) {
         if let State::Binding(waiting) = &mut *self.state.borrow_mut() {
-            waiting.push((host, port, bytes));
+            let limits = self.limits.get();
+            if limits.refuses(waiting.queued, bytes.len()) {
+                waiting.dropped.get_or_insert(IpcError::DatagramQueueFull {
+                    queued: waiting.queued + bytes.len(),
+                    limit: limits.max_queued_bytes,
+                });
+            } else {
+                waiting.queued += bytes.len();
+                waiting.sends.push((host, port, bytes));
+            }
             return;
         }
         if let Some(b) = self.bound() {

@@ -12,7 +12,7 @@ use crate::delivery::{
 };
 use crate::direct_udp::{new_udp_direct, SharedUdpDirect, UdpDirect};
 use crate::js_thread::prepare_driver;
-use crate::options::port as port_number;
+use crate::options::{port as port_number, FramingOptions};
 use crate::runtime::RUNTIME;
 
 /// A UDP socket: `bind` starts it; events arrive at the constructor's callback as
@@ -42,9 +42,21 @@ impl NativeUdp {
         })
     }
 
-    /// Binds `host:port` as a `udp4` (family 4) or `udp6` (family 6) socket.
+    /// Binds `host:port` as a `udp4` (family 4) or `udp6` (family 6) socket; at most
+    /// `maxQueuedBytes` of datagrams wait to be sent (0: no limit).
     #[napi(catch_unwind)]
-    pub fn bind(&mut self, host: String, port: u32, family: u32) -> Result<()> {
+    pub fn bind(
+        &mut self,
+        host: String,
+        port: u32,
+        family: u32,
+        max_queued_bytes: Option<f64>,
+    ) -> Result<()> {
+        let limits = FramingOptions {
+            max_queued_bytes,
+            ..FramingOptions::default()
+        }
+        .send_limits()?;
         let tsfn = self.unstarted.take().ok_or_else(|| {
             Error::new(Status::GenericFailure, "this NativeUdp was already bound")
         })?;
@@ -60,7 +72,7 @@ impl NativeUdp {
         };
         let port = port_number(port)?;
         if let Some(d) = self.driver() {
-            d.set_family(family);
+            d.set_family(family, limits);
             RUNTIME.spawn(async move {
                 let result = bind_plain(&host, port, family).await;
                 let keep = Arc::clone(&tsfn);
@@ -72,7 +84,13 @@ impl NativeUdp {
             return Ok(());
         }
         let _guard = RUNTIME.enter();
-        self.endpoint = Some(UdpEndpoint::bind(host, port, family, TsfnSink(tsfn)));
+        self.endpoint = Some(UdpEndpoint::bind(
+            host,
+            port,
+            family,
+            limits,
+            TsfnSink(tsfn),
+        ));
         Ok(())
     }
 

@@ -58,6 +58,14 @@ pub enum IpcError {
         /// The path given.
         path: String,
     },
+    /// Datagrams waiting to be sent (for a host name to resolve, or for room in the
+    /// socket buffer) would pass `maxQueuedBytes`: this one is dropped (code `ENOBUFS`).
+    DatagramQueueFull {
+        /// Bytes the queue would have held.
+        queued: usize,
+        /// The configured limit.
+        limit: usize,
+    },
     /// The connection is not open (not connected yet, closed, or between a client's
     /// reconnect attempts): nothing was sent (code `ENOTCONN`).
     NotConnected,
@@ -93,7 +101,7 @@ impl IpcError {
             IpcError::NotFound { .. } => Some("ENOTFOUND"),
             IpcError::PathOccupied { .. } => Some("EEXIST"),
             IpcError::AddressInUse { .. } => Some("EADDRINUSE"),
-            IpcError::QueueLimit { .. } => Some("ENOBUFS"),
+            IpcError::QueueLimit { .. } | IpcError::DatagramQueueFull { .. } => Some("ENOBUFS"),
             IpcError::NotConnected => Some("ENOTCONN"),
         }
     }
@@ -123,6 +131,7 @@ impl IpcError {
             IpcError::NotFound { .. } => Some("getaddrinfo"),
             IpcError::PathOccupied { .. } | IpcError::AddressInUse { .. } => Some("listen"),
             IpcError::QueueLimit { .. } | IpcError::NotConnected => Some("write"),
+            IpcError::DatagramQueueFull { .. } => Some("send"),
             _ => None,
         }
     }
@@ -161,6 +170,10 @@ impl fmt::Display for IpcError {
                 "listen EADDRINUSE: another server accepts connections on {path}; it was not taken over"
             ),
             IpcError::NotConnected => f.write_str("write ENOTCONN: the connection is not open"),
+            IpcError::DatagramQueueFull { queued, limit } => write!(
+                f,
+                "send ENOBUFS: {queued} bytes of datagrams would wait to be sent, over maxQueuedBytes ({limit} bytes); datagram dropped"
+            ),
             IpcError::QueueLimit { queued, limit } => write!(
                 f,
                 "write ENOBUFS: {queued} bytes queued for a peer that does not read them, over maxQueuedBytes ({limit} bytes); connection destroyed"

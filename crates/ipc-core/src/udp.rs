@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, Notify};
 
 use crate::error::IpcError;
 use crate::event::{Event, EventSink};
-use crate::flow::{Flow, DEFAULT_HIGH_WATER};
+use crate::flow::{Flow, SendLimits, DEFAULT_HIGH_WATER};
 use crate::transport::resolve;
 
 /// The IP family of a UDP endpoint.
@@ -51,29 +51,69 @@ struct Send {
 /// # async fn demo() {
 /// use ipc_core::{event::ChannelSink, udp::{UdpEndpoint, UdpFamily}};
 /// let (sink, _events) = ChannelSink::new();
-/// let udp = UdpEndpoint::bind("127.0.0.1".into(), 8001, UdpFamily::V4, sink);
+/// let udp = UdpEndpoint::bind("127.0.0.1".into(), 8001, UdpFamily::V4, Default::default(), sink);
 /// udp.send_to("localhost".into(), 8000, bytes::Bytes::from_static(b"{\"type\":\"hi\",\"data\":{}}\x0c"));
 /// # }
 /// ```
 pub struct UdpEndpoint {
     sends: mpsc::UnboundedSender<Send>,
+    /// Bytes of datagrams not sent yet.
+    queued: Arc<std::sync::atomic::AtomicUsize>,
+    limits: SendLimits,
+    sink: Arc<dyn EventSink>,
     stop: Arc<Notify>,
 }
 
 impl UdpEndpoint {
     /// Binds `host:port` (on the current tokio runtime). Sends made before the socket is
-    /// bound wait for it.
-    pub fn bind(host: String, port: u16, family: UdpFamily, sink: impl EventSink) -> UdpEndpoint {
+    /// bound wait for it; at most `limits.max_queued_bytes` of them wait at any time.
+    pub fn bind(
+        host: String,
+        port: u16,
+        family: UdpFamily,
+        limits: SendLimits,
+        sink: impl EventSink,
+    ) -> UdpEndpoint {
         let (sends, send_rx) = mpsc::unbounded_channel();
         let stop = Arc::new(Notify::new());
         let sink: Arc<dyn EventSink> = Arc::new(sink);
-        tokio::spawn(run(host, port, family, sink, send_rx, Arc::clone(&stop)));
-        UdpEndpoint { sends, stop }
+        let queued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        tokio::spawn(run(
+            host,
+            port,
+            family,
+            Arc::clone(&sink),
+            send_rx,
+            Arc::clone(&queued),
+            Arc::clone(&stop),
+        ));
+        UdpEndpoint {
+            sends,
+            queued,
+            limits,
+            sink,
+            stop,
+        }
     }
 
-    /// Queues one datagram to `host:port` (host names are resolved for this family).
+    /// Queues one datagram to `host:port` (host names are resolved for this family). A
+    /// datagram that would make the queue pass its limit is dropped and reported as
+    /// [`IpcError::DatagramQueueFull`].
     pub fn send_to(&self, host: String, port: u16, bytes: Bytes) {
-        let _ = self.sends.send(Send { host, port, bytes });
+        use std::sync::atomic::Ordering;
+        let len = bytes.len();
+        let queued = self.queued.load(Ordering::Acquire);
+        if self.limits.refuses(queued, len) {
+            let error = IpcError::DatagramQueueFull {
+                queued: queued + len,
+                limit: self.limits.max_queued_bytes,
+            };
+            return self.sink.send(Event::Error { conn: 0, error });
+        }
+        self.queued.fetch_add(len, Ordering::AcqRel);
+        if self.sends.send(Send { host, port, bytes }).is_err() {
+            self.queued.fetch_sub(len, Ordering::AcqRel);
+        }
     }
 
     /// Closes the socket; `Closed` is reported.
@@ -114,6 +154,7 @@ async fn run(
     family: UdpFamily,
     sink: Arc<dyn EventSink>,
     mut sends: mpsc::UnboundedReceiver<Send>,
+    queued: Arc<std::sync::atomic::AtomicUsize>,
     stop: Arc<Notify>,
 ) {
     let socket = match bind(&host, port, family).await {
@@ -129,6 +170,7 @@ async fn run(
         let sink = Arc::clone(&sink);
         tokio::spawn(async move {
             while let Some(send) = sends.recv().await {
+                let len = send.bytes.len();
                 let result = match resolve(&send.host, send.port, Some(family.number())).await {
                     Ok(addrs) => socket
                         .send_to(&send.bytes, addrs[0])
@@ -139,6 +181,7 @@ async fn run(
                         }),
                     Err(e) => Err(e),
                 };
+                queued.fetch_sub(len, std::sync::atomic::Ordering::AcqRel);
                 if let Err(error) = result {
                     sink.send(Event::Error { conn: 0, error });
                 }
@@ -200,6 +243,8 @@ pub async fn bind_plain(
 #[derive(Debug, Default)]
 struct SendQueue {
     sends: VecDeque<Send>,
+    /// Bytes in `sends`.
+    queued: usize,
     /// A task owns sending until the queue is empty.
     draining: bool,
 }
@@ -215,6 +260,7 @@ pub struct PolledUdp {
     queue: Arc<Mutex<SendQueue>>,
     sink: Arc<dyn EventSink>,
     runtime: tokio::runtime::Handle,
+    limits: SendLimits,
     buf: Box<[u8]>,
 }
 
@@ -233,10 +279,12 @@ fn lock(queue: &Mutex<SendQueue>) -> MutexGuard<'_, SendQueue> {
 }
 
 impl PolledUdp {
-    /// Wraps a bound, non-blocking socket (see [`bind_plain`]).
+    /// Wraps a bound, non-blocking socket (see [`bind_plain`]); at most
+    /// `limits.max_queued_bytes` of datagrams wait to be sent at any time.
     pub fn new(
         socket: std::net::UdpSocket,
         family: UdpFamily,
+        limits: SendLimits,
         sink: Arc<dyn EventSink>,
         runtime: tokio::runtime::Handle,
     ) -> PolledUdp {
@@ -246,6 +294,7 @@ impl PolledUdp {
             queue: Arc::new(Mutex::new(SendQueue::default())),
             sink,
             runtime,
+            limits,
             buf: vec![0u8; MAX_DATAGRAM].into_boxed_slice(),
         }
     }
@@ -268,9 +317,19 @@ impl PolledUdp {
         }
     }
 
-    /// Sends one datagram to `host:port`, after the sends still queued.
+    /// Sends one datagram to `host:port`, after the sends still queued. A datagram that
+    /// would make the queue pass its limit is dropped and reported as
+    /// [`IpcError::DatagramQueueFull`].
     pub fn send_to(&self, host: String, port: u16, bytes: Bytes) {
         let mut queue = lock(&self.queue);
+        if queue.draining && self.limits.refuses(queue.queued, bytes.len()) {
+            let error = IpcError::DatagramQueueFull {
+                queued: queue.queued + bytes.len(),
+                limit: self.limits.max_queued_bytes,
+            };
+            drop(queue);
+            return self.sink.send(Event::Error { conn: 0, error });
+        }
         if !queue.draining {
             if let Some(addr) = ip_literal(&host, port, self.family) {
                 match self.socket.send_to(&bytes, addr) {
@@ -290,6 +349,7 @@ impl PolledUdp {
                 Arc::clone(&self.sink),
             ));
         }
+        queue.queued += bytes.len();
         queue.sends.push_back(Send { host, port, bytes });
     }
 }
@@ -317,7 +377,10 @@ async fn drain(
         let send = {
             let mut q = lock(&queue);
             match q.sends.pop_front() {
-                Some(send) => send,
+                Some(send) => {
+                    q.queued -= send.bytes.len();
+                    send
+                }
                 None => {
                     q.draining = false;
                     return;
@@ -375,12 +438,14 @@ mod tests {
         let a = PolledUdp::new(
             a,
             UdpFamily::V4,
+            SendLimits::default(),
             Arc::new(sink),
             tokio::runtime::Handle::current(),
         );
         let mut b = PolledUdp::new(
             b,
             UdpFamily::V4,
+            SendLimits::default(),
             Arc::new(ChannelSink::new().0),
             tokio::runtime::Handle::current(),
         );
