@@ -295,7 +295,7 @@ async fn bad_pem_is_a_configuration_error() {
 
 async fn udp(port: u16, family: UdpFamily, host: &str) -> (UdpEndpoint, UnboundedReceiver<Event>) {
     let (sink, mut rx) = ChannelSink::new();
-    let ep = UdpEndpoint::bind(host.into(), port, family, sink);
+    let ep = UdpEndpoint::bind(host.into(), port, family, Default::default(), sink);
     match next(&mut rx).await {
         Event::Listening => {}
         other => panic!("expected Listening, got {other:?}"),
@@ -343,7 +343,13 @@ async fn udp4_datagrams_both_ways_and_send_errors_are_events() {
 async fn udp6_on_loopback_and_on_an_ipv4_host_is_einval() {
     let (pa, pb) = (free_udp_port(), free_udp_port());
     let (sink, mut rx) = ChannelSink::new();
-    let _wrong = UdpEndpoint::bind("127.0.0.1".into(), pa, UdpFamily::V6, sink);
+    let _wrong = UdpEndpoint::bind(
+        "127.0.0.1".into(),
+        pa,
+        UdpFamily::V6,
+        Default::default(),
+        sink,
+    );
     match next(&mut rx).await {
         Event::ListenFailed(e) => assert_eq!(e.code(), Some("EINVAL")),
         other => panic!("expected ListenFailed, got {other:?}"),
