@@ -26,6 +26,7 @@ export type {
   RawData,
   SocketId,
   Socket,
+  PeerCredentials,
   Listener,
   UdpSocket,
   RemoteInfo,

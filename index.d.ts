@@ -78,6 +78,16 @@ declare namespace NodeIPC {
   /** A peer id: the truthy `data.id` of a message received on that socket (spec §6.3). */
   type SocketId = string | number;
 
+  /** A Unix socket peer's process (see `Socket.peer`). */
+  interface PeerCredentials {
+    /** The peer's process id, where the platform reports it. */
+    readonly pid?: number | undefined;
+    /** Its effective user id. */
+    readonly uid: number;
+    /** Its effective group id. */
+    readonly gid: number;
+  }
+
   /**
    * The object node-ipc handed out as a `net.Socket`: in server handlers, in
    * `server.sockets` and at `client.socket`. It is an EventEmitter with the members below,
@@ -96,6 +106,12 @@ declare namespace NodeIPC {
     readonly remoteAddress?: string | undefined;
     readonly remotePort?: number | undefined;
     readonly remoteFamily?: 'IPv4' | 'IPv6' | undefined;
+    /**
+     * node-ipc-native only: the process at the other end of a Unix socket, as the kernel
+     * reported it when the connection was made (`SO_PEERCRED` / `getpeereid`); it cannot
+     * be forged by the peer. `undefined` over TCP, TLS over TCP, and Windows pipes.
+     */
+    readonly peer?: PeerCredentials | undefined;
     /** The encoding given to `setEncoding` (node-ipc sets `config.encoding`). */
     readonly encoding: BufferEncoding | null;
     /** Bytes accepted by `write` so far. */
@@ -548,6 +564,7 @@ declare namespace RootIPC {
   type RawData = NodeIPC.RawData;
   type SocketId = NodeIPC.SocketId;
   type Socket = NodeIPC.Socket;
+  type PeerCredentials = NodeIPC.PeerCredentials;
   type Listener = NodeIPC.Listener;
   type UdpSocket = NodeIPC.UdpSocket;
   type RemoteInfo = NodeIPC.RemoteInfo;

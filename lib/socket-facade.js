@@ -41,6 +41,8 @@ class SocketFacade extends EventEmitter {
     this.remoteAddress = peer.remoteAddress;
     this.remotePort = peer.remotePort;
     this.remoteFamily = peer.remoteFamily;
+    /** The peer process on a Unix socket ({pid, uid, gid}, read at connect); else undefined. */
+    this.peer = peer.peer;
     this.encoding = null;
     this.bytesWritten = 0;
     // Hidden (not enumerable): the addon queues bytes for this connection; a write
@@ -180,11 +182,17 @@ function drainIfClear(socket) {
 }
 
 /**
- * The addon's peer address text (`127.0.0.1:5000`, `[::1]:5000`) as Node's socket fields.
+ * What the addon says about the peer as the facade's fields: a TCP peer's address text
+ * (`127.0.0.1:5000`, `[::1]:5000`) as Node's socket fields; a Unix socket peer's
+ * credentials (JSON `{"pid","uid","gid"}`) as `peer`.
  * @param {string|null|undefined} peer
  */
 function parsePeer(peer) {
   if (!peer) return {};
+  if (peer[0] === '{') {
+    const { pid, uid, gid } = JSON.parse(peer);
+    return { peer: Object.freeze({ pid: pid === null ? undefined : pid, uid, gid }) };
+  }
   const at = peer.lastIndexOf(':');
   const address = peer.slice(0, at).replace(/^\[|\]$/g, '');
   return {

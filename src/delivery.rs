@@ -7,6 +7,7 @@ use std::sync::{Arc, Weak};
 use bytes::Bytes;
 use ipc_core::error::IpcError;
 use ipc_core::event::{Event, EventSink};
+use ipc_core::transport::PeerCredentials;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -96,11 +97,17 @@ pub fn event_function(
                     event
                 }
                 Delivery::Adopted {
-                    event: Event::Adopted { conn, peer, socket },
+                    event:
+                        Event::Adopted {
+                            conn,
+                            peer,
+                            credentials,
+                            socket,
+                        },
                     keep,
                 } => match &driver {
                     Driver::Streams(d) => {
-                        crate::direct::adopt(d, TsfnSink(keep), conn, peer, socket)
+                        crate::direct::adopt(d, TsfnSink(keep), conn, (peer, credentials), socket)
                     }
                     _ => Event::Closed {
                         conn,
@@ -126,7 +133,11 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
     match event {
         Event::Listening => (LISTENING, 0, None, None, 0),
         Event::ListenFailed(e) => (LISTEN_FAILED, 0, Some(error_text(&e)), None, 0),
-        Event::Connected { conn, peer } => (CONNECTED, conn, peer.map(|p| Utf8(p.into())), None, 0),
+        Event::Connected {
+            conn,
+            peer,
+            credentials,
+        } => (CONNECTED, conn, peer_text(peer, credentials), None, 0),
         // The credit is dropped here, on the JavaScript thread, just before JavaScript
         // consumes the data: the reader resumes once JavaScript has caught up.
         Event::Frames {
@@ -146,6 +157,18 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         Event::Drained { conn } => (DRAIN, conn, None, None, 0),
         // Turned into CONNECTED by `event_function` before it gets here.
         Event::Adopted { conn, .. } => (CLOSED, conn, None, None, 0),
+    }
+}
+
+/// Who connected, for CONNECTED: a Unix socket's peer credentials as JSON
+/// (`{"pid":1,"uid":2,"gid":3}`), or a TCP peer's `ip:port`.
+fn peer_text(peer: Option<String>, credentials: Option<PeerCredentials>) -> Option<Utf8> {
+    match credentials {
+        Some(c) => {
+            let json = serde_json::json!({ "pid": c.pid, "uid": c.uid, "gid": c.gid });
+            Some(Utf8(Bytes::from(json.to_string())))
+        }
+        None => peer.map(|p| Utf8(p.into())),
     }
 }
 

@@ -21,6 +21,7 @@ use ipc_core::event::{ConnId, Event, EventSink};
 use ipc_core::flow::{SendLimits, Sent};
 use ipc_core::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
 use ipc_core::server::Server;
+use ipc_core::transport::PeerCredentials;
 use napi::sys;
 
 use crate::delivery::{kind, TsfnSink};
@@ -141,7 +142,7 @@ pub fn adopt(
     shared: &SharedDirect,
     sink: TsfnSink,
     conn: ConnId,
-    peer: Option<String>,
+    (peer, credentials): (Option<String>, Option<PeerCredentials>),
     socket: PlainSocket,
 ) -> Event {
     let Some(direct) = shared.get() else {
@@ -225,7 +226,11 @@ pub fn adopt(
         }
         None => direct.watch(&entry, conn),
     }
-    Event::Connected { conn, peer }
+    Event::Connected {
+        conn,
+        peer,
+        credentials,
+    }
 }
 
 unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int) {

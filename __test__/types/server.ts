@@ -132,6 +132,8 @@ const needDrain: boolean = socket.writableNeedDrain;
 const highWater: number = socket.writableHighWaterMark;
 socket.once('drain', () => socket.write('more'));
 const queueLimit: number = ipc.config.maxQueuedBytes;
+const peerUid: number | undefined = socket.peer?.uid;
+const creds: ipc.PeerCredentials | undefined = socket.peer;
 const wrote: boolean = socket.write('text');
 socket.write('text', 'utf8');
 socket.write('text', 'latin1', (err) => ipc.log(err));
@@ -220,5 +222,5 @@ export {
   config, path, port, udp4, udp6, sockets, listening, chained, offChain, pubChain, emitted,
   broadcasted, sid, connecting, pending, destroyed, readable, writable, remoteAddress, remotePort,
   remoteFamily, encoding, bytesWritten, writableLength, readableLength, wrote, ended,
-  needDrain, highWater, queueLimit, destroyedSelf, emitterMethods, asNet,
+  needDrain, highWater, queueLimit, peerUid, creds, destroyedSelf, emitterMethods, asNet,
 };

@@ -46,15 +46,21 @@ pub fn connect(
         if pending.is_destroyed() {
             return abandoned(pending, &*sink, conn);
         }
-        if let transport::Connected::Plain(socket, peer) = connected {
+        if let transport::Connected::Plain(socket, peer, credentials) = connected {
             // Bytes written before this point stay with the caller, who now drives it.
             pending.abandon();
-            sink.send(Event::Adopted { conn, peer, socket });
+            sink.send(Event::Adopted {
+                conn,
+                peer,
+                credentials,
+                socket,
+            });
             return;
         }
         sink.send(Event::Connected {
             conn,
             peer: connected.peer(),
+            credentials: connected.credentials(),
         });
         match connected.finish().await {
             Ok(split) => {

@@ -5,6 +5,7 @@ use tokio::sync::mpsc;
 
 use crate::error::IpcError;
 use crate::flow::Credit;
+use crate::transport::PeerCredentials;
 
 /// Identifies one connection of a server (or the single connection of a client).
 /// `0` means the listener itself.
@@ -23,6 +24,8 @@ pub enum Event {
         conn: ConnId,
         /// The peer's address, when the transport has one.
         peer: Option<String>,
+        /// The peer process, on Unix sockets (read once, when the connection was made).
+        credentials: Option<PeerCredentials>,
     },
     /// A plain (not TLS) connection was accepted or established and is handed over, to
     /// be driven by the receiver (see [`crate::polled::PolledConnection`]); reported
@@ -32,6 +35,8 @@ pub enum Event {
         conn: ConnId,
         /// The peer's address, when the transport has one.
         peer: Option<String>,
+        /// The peer process, on Unix sockets (read once, when the connection was made).
+        credentials: Option<PeerCredentials>,
         /// The connected socket, non-blocking.
         socket: crate::polled::PlainSocket,
     },

@@ -14,7 +14,7 @@ use crate::event::{ConnId, Event, EventSink};
 use crate::flow::{SendLimits, Sent};
 use crate::polled::PlainSocket;
 use crate::tls::TlsServer;
-use crate::transport::{resolve, Endpoint, Split};
+use crate::transport::{resolve, Endpoint, PeerCredentials, Split};
 
 /// How a server listens and treats its connections.
 #[derive(Debug, Clone)]
@@ -237,8 +237,10 @@ async fn accept_loop(
         };
         match accepted {
             Ok(Accepted::Ready(split)) => admit(&shared, &sink, &options, split),
-            Ok(Accepted::Plain(socket, peer)) => adopt(&shared, &*sink, &options, socket, peer),
-            Ok(Accepted::Tls(stream, peer)) => {
+            Ok(Accepted::Plain(socket, peer, credentials)) => {
+                adopt(&shared, &*sink, &options, socket, peer, credentials)
+            }
+            Ok(Accepted::Tls(stream, peer, credentials)) => {
                 let Some(tls) = options.tls.clone() else {
                     continue;
                 };
@@ -252,7 +254,9 @@ async fn accept_loop(
                     if let Ok(Ok(stream)) =
                         tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await
                     {
-                        admit(&shared, &sink, &options, Split::new(stream, peer));
+                        let mut split = Split::new(stream, peer);
+                        split.credentials = credentials;
+                        admit(&shared, &sink, &options, split);
                     }
                 });
             }
@@ -286,6 +290,7 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
     sink.send(Event::Connected {
         conn,
         peer: split.peer,
+        credentials: split.credentials,
     });
     let weak = Arc::downgrade(shared);
     pending.attach(
@@ -309,6 +314,7 @@ fn adopt(
     options: &ServerOptions,
     socket: PlainSocket,
     peer: Option<String>,
+    credentials: Option<PeerCredentials>,
 ) {
     let conn = {
         let conns = shared.conns();
@@ -319,15 +325,20 @@ fn adopt(
         shared.adopted.fetch_add(1, Ordering::AcqRel);
         shared.next_id.fetch_add(1, Ordering::Relaxed)
     };
-    sink.send(Event::Adopted { conn, peer, socket });
+    sink.send(Event::Adopted {
+        conn,
+        peer,
+        credentials,
+        socket,
+    });
 }
 
 enum Accepted {
     Ready(Split),
     /// A plain connection to hand over (`adopt`).
-    Plain(PlainSocket, Option<String>),
+    Plain(PlainSocket, Option<String>, Option<PeerCredentials>),
     /// Connected; the TLS handshake is still to be done.
-    Tls(Box<dyn Io>, Option<String>),
+    Tls(Box<dyn Io>, Option<String>, Option<PeerCredentials>),
 }
 
 /// A byte stream a TLS session can run over.
@@ -390,13 +401,14 @@ impl Listener {
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
+                let credentials = crate::transport::credentials_of(&stream);
                 if *tls {
-                    return Ok(Accepted::Tls(Box::new(stream), None));
+                    return Ok(Accepted::Tls(Box::new(stream), None, credentials));
                 }
                 if *adopt {
                     let socket = PlainSocket::from_unix(stream)
                         .map_err(|e| IpcError::io("accept", "", e))?;
-                    return Ok(Accepted::Plain(socket, None));
+                    return Ok(Accepted::Plain(socket, None, credentials));
                 }
                 Ok(Accepted::Ready(Split::unix(stream)))
             }
@@ -417,11 +429,15 @@ impl Listener {
                     .map_err(|e| IpcError::io("accept", "", e))?;
                 if *tls {
                     let _ = stream.set_nodelay(true);
-                    Ok(Accepted::Tls(Box::new(stream), Some(peer.to_string())))
+                    Ok(Accepted::Tls(
+                        Box::new(stream),
+                        Some(peer.to_string()),
+                        None,
+                    ))
                 } else if *adopt {
                     let socket =
                         PlainSocket::from_tcp(stream).map_err(|e| IpcError::io("accept", "", e))?;
-                    Ok(Accepted::Plain(socket, Some(peer.to_string())))
+                    Ok(Accepted::Plain(socket, Some(peer.to_string()), None))
                 } else {
                     Ok(Accepted::Ready(Split::tcp(stream, peer)))
                 }

@@ -87,6 +87,30 @@ pub fn check_unix_path(path: &Path) -> Result<(), IpcError> {
     Ok(())
 }
 
+/// The process at the other end of a Unix socket, as the kernel reported it when the
+/// connection was made (`SO_PEERCRED` on Linux, `getpeereid` and `LOCAL_PEERPID` on the
+/// BSDs and macOS). It cannot be forged by the peer; a server can use it to accept only
+/// processes of its own user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerCredentials {
+    /// The peer's process id, where the platform reports it.
+    pub pid: Option<i32>,
+    /// The peer's effective user id.
+    pub uid: u32,
+    /// The peer's effective group id.
+    pub gid: u32,
+}
+
+/// The credentials of a Unix stream's peer, when the platform reports them.
+#[cfg(unix)]
+pub(crate) fn credentials_of(stream: &tokio::net::UnixStream) -> Option<PeerCredentials> {
+    stream.peer_cred().ok().map(|c| PeerCredentials {
+        pid: c.pid(),
+        uid: c.uid(),
+        gid: c.gid(),
+    })
+}
+
 /// A connected byte stream, split into halves that two tasks can own.
 pub struct Split {
     /// The reading half.
@@ -95,6 +119,8 @@ pub struct Split {
     pub writer: WriteSide,
     /// The peer address (`ip:port`, IPv6 in brackets), when the transport has one.
     pub peer: Option<String>,
+    /// The peer process, on Unix sockets.
+    pub credentials: Option<PeerCredentials>,
 }
 
 impl Split {
@@ -107,16 +133,19 @@ impl Split {
             reader: Box::new(r),
             writer: WriteSide::Stream(Box::new(w)),
             peer,
+            credentials: None,
         }
     }
 
     #[cfg(unix)]
     pub(crate) fn unix(stream: tokio::net::UnixStream) -> Split {
+        let credentials = credentials_of(&stream);
         let (r, w) = stream.into_split();
         Split {
             reader: Box::new(r),
             writer: WriteSide::Socket(Arc::new(w)),
             peer: None,
+            credentials,
         }
     }
 
@@ -127,6 +156,7 @@ impl Split {
             reader: Box::new(r),
             writer: WriteSide::Socket(Arc::new(w)),
             peer: Some(peer.to_string()),
+            credentials: None,
         }
     }
 }
@@ -134,8 +164,8 @@ impl Split {
 /// A stream connection before any TLS handshake.
 pub(crate) enum Connected {
     Ready(Split),
-    /// A plain connection to hand over (`adopt`).
-    Plain(PlainSocket, Option<String>),
+    /// A plain connection to hand over (`adopt`), its peer address and credentials.
+    Plain(PlainSocket, Option<String>, Option<PeerCredentials>),
     /// TCP connected; TLS still to negotiate.
     NeedsTls {
         stream: TcpStream,
@@ -149,8 +179,16 @@ impl Connected {
     pub(crate) fn peer(&self) -> Option<String> {
         match self {
             Connected::Ready(s) => s.peer.clone(),
-            Connected::Plain(_, peer) => peer.clone(),
+            Connected::Plain(_, peer, _) => peer.clone(),
             Connected::NeedsTls { peer, .. } => Some(peer.to_string()),
+        }
+    }
+
+    pub(crate) fn credentials(&self) -> Option<PeerCredentials> {
+        match self {
+            Connected::Ready(s) => s.credentials,
+            Connected::Plain(_, _, credentials) => *credentials,
+            Connected::NeedsTls { .. } => None,
         }
     }
 
@@ -225,7 +263,7 @@ pub(crate) async fn connect(
                 None if options.adopt => {
                     let socket = PlainSocket::from_tcp(stream)
                         .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
-                    Connected::Plain(socket, Some(peer.to_string()))
+                    Connected::Plain(socket, Some(peer.to_string()), None)
                 }
                 None => Connected::Ready(Split::tcp(stream, peer)),
                 Some(tls) => Connected::NeedsTls {
@@ -287,8 +325,9 @@ async fn connect_local(
         .await
         .map_err(failed)?;
     if adopt {
+        let credentials = credentials_of(&stream);
         let socket = PlainSocket::from_unix(stream).map_err(failed)?;
-        return Ok(Connected::Plain(socket, None));
+        return Ok(Connected::Plain(socket, None, credentials));
     }
     Ok(Connected::Ready(Split::unix(stream)))
 }

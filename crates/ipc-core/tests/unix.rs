@@ -408,3 +408,32 @@ async fn retrying_client_reaches_a_late_server_and_disconnect_flushes() {
     client.finished().await;
     server.shutdown();
 }
+
+#[tokio::test]
+async fn both_ends_learn_the_peer_process() {
+    use std::os::unix::fs::MetadataExt;
+    let path = socket_path("creds");
+    let (server, mut srx) = listening(&path, ServerOptions::default()).await;
+    // A file this process creates belongs to its effective user and group.
+    let me = std::fs::metadata(&*path).expect("socket file");
+    let expected = ipc_core::transport::PeerCredentials {
+        pid: i32::try_from(std::process::id()).ok(),
+        uid: me.uid(),
+        gid: me.gid(),
+    };
+    let (csink, mut crx) = ChannelSink::new();
+    let _client = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
+        Framing::default(),
+        1,
+        csink,
+    );
+    for rx in [&mut srx, &mut crx] {
+        match next(rx).await {
+            Event::Connected { credentials, .. } => assert_eq!(credentials, Some(expected)),
+            other => panic!("expected Connected, got {other:?}"),
+        }
+    }
+    server.shutdown();
+}
