@@ -1,7 +1,7 @@
 'use strict';
-// `npm test`: builds the addon if needed, then runs the Rust tests, every node:test suite
-// in __test__/, and the connection-level suites again on the tokio driver. Fails on the
-// first failing step.
+// `npm test`: builds the addon if needed, then runs the Rust tests, a short fuzzing run,
+// every node:test suite in __test__/, and the connection-level suites again on the tokio
+// driver. Fails on the first failing step.
 
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -24,6 +24,11 @@ const addonBuilt = fs.readdirSync(root).some((f) => f.endsWith('.node')) &&
 if (!addonBuilt) run('npm', ['run', 'build']);
 
 run('cargo', ['test', '--workspace']);
+
+// The frame decoder and message parsing under libFuzzer, briefly (20 s per target; the
+// committed corpus in fuzz/corpus is replayed first). `npm run fuzz -- --seconds 600`
+// runs longer.
+run(process.execPath, [path.join('scripts', 'fuzz.js'), '--seconds', '20']);
 
 const suites = fs.readdirSync(path.join(root, '__test__'))
   .filter((f) => f.endsWith('.test.js'))

@@ -137,13 +137,18 @@ impl FrameDecoder {
     }
 
     /// Where the last complete frame of `bytes` ends (after its delimiter), searching from
-    /// `from`.
+    /// `from` (no delimiter ends before it).
+    ///
+    /// Frames are cut as a forward scan cuts them (each delimiter ends a frame, the search
+    /// goes on after it), which is how `split_frames` and JavaScript's `split` read them.
+    /// For a delimiter that can overlap itself ("aa" in "aaa") the last occurrence found
+    /// from the end would end elsewhere, so multi-byte delimiters are scanned forward.
     fn last_frame_end(&self, bytes: &[u8], from: usize) -> Option<usize> {
         let fresh = &bytes[from..];
         let rel = if self.delimiter.len() == 1 {
             memchr::memrchr(self.delimiter[0], fresh)
         } else {
-            memmem::rfind(fresh, &self.delimiter)
+            memmem::find_iter(fresh, &self.delimiter).last()
         }?;
         Some(from + rel + self.delimiter.len())
     }
@@ -399,5 +404,82 @@ mod tests {
         }
         assert_eq!(runs.len(), 1);
         assert_eq!(&runs[0][..big.len()], &big[..]);
+    }
+
+    /// Frames of `stream` as a reader scanning it once from the start sees them: each
+    /// delimiter ends a frame, and the search goes on after it (so "aaa" split on "aa" is
+    /// one empty frame and the start of the next). Returns them and where the last one ends.
+    fn scan(stream: &[u8], delimiter: &[u8]) -> (Vec<Vec<u8>>, usize) {
+        let mut frames = Vec::new();
+        let (mut start, mut at) = (0, 0);
+        while at + delimiter.len() <= stream.len() {
+            if &stream[at..at + delimiter.len()] == delimiter {
+                frames.push(stream[start..at].to_vec());
+                at += delimiter.len();
+                start = at;
+            } else {
+                at += 1;
+            }
+        }
+        (frames, start)
+    }
+
+    /// xorshift64*: a small deterministic generator, so a failure names its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn any_split_of_any_stream_gives_the_frames_of_one_scan() {
+        // Delimiters include ones that overlap themselves ("aa", "aba"), where finding the
+        // last delimiter from the end would cut frames differently from a forward scan.
+        let delimiters: [&[u8]; 6] = [b"\x0c", b"\n", b"aa", b"aba", b"<<>>", b"\xc3\xa9"];
+        let alphabet = b"aab<>{}\x0c\n\xc3\xa9x";
+        for seed in 1..=3000u64 {
+            let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+            let delimiter = delimiters[rng.below(delimiters.len())];
+            let stream: Vec<u8> = (0..rng.below(200))
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
+            let (want, end) = scan(&stream, delimiter);
+            let mut dec = FrameDecoder::new(delimiter, usize::MAX);
+            let mut got = Vec::new();
+            let mut delivered = Vec::new();
+            let mut rest = &stream[..];
+            while !rest.is_empty() {
+                let cut = 1 + rng.below(rest.len().min(40));
+                if let Some(run) = dec.push(&rest[..cut]).expect("no limit") {
+                    assert!(run.ends_with(delimiter), "seed {seed}: a run ends with the delimiter");
+                    got.extend(split_frames(&run, delimiter).map(<[u8]>::to_vec));
+                    delivered.extend_from_slice(&run);
+                }
+                rest = &rest[cut..];
+            }
+            assert_eq!(got, want, "seed {seed}: {:?} split on {:?}", stream, delimiter);
+            assert_eq!(&delivered[..], &stream[..end], "seed {seed}");
+            assert_eq!(dec.pending_len(), stream.len() - end, "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn a_self_overlapping_delimiter_splits_as_a_forward_scan() {
+        let mut dec = FrameDecoder::new(b"aa", 1024);
+        let run = dec.push(b"aaa").expect("ok").expect("one frame");
+        assert_eq!(&run[..], b"aa");
+        assert_eq!(dec.pending_len(), 1);
+        let run = dec.push(b"a").expect("ok").expect("the next frame");
+        assert_eq!(&run[..], b"aa");
+        assert_eq!(split_frames(&run, b"aa").collect::<Vec<_>>(), vec![&b""[..]]);
     }
 }

@@ -95,6 +95,16 @@ impl Message {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn numbers_parse_as_javascript_parses_them() {
+        // Correctly rounded, as JSON.parse: found by the fuzzer (1 ULP off before).
+        let m = Message::parse(br#"{"type":"n","data":222222222222222222222222222222222222222}"#)
+            .expect("valid");
+        assert_eq!(m.data.to_string(), "2.222222222222222e+38");
+        let again = Message::parse(&m.encode(b"")).expect("valid");
+        assert_eq!(again.data, m.data);
+    }
+
     use super::*;
     use serde_json::json;
 
