@@ -225,7 +225,10 @@ function spawnPeer(script, args = [], opts = {}) {
     env.IPC_IMPL = opts.impl;
   }
   const argv = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
-  const child = spawn(process.execPath, [file, ...argv], {
+  // `prefix` runs node through another command that execs it (e.g. `ip netns exec ns`),
+  // so the child's pid is still node's.
+  const [command, ...before] = opts.prefix ? [...opts.prefix, process.execPath] : [process.execPath];
+  const child = spawn(command, [...before, file, ...argv], {
     env,
     cwd: opts.cwd,
     stdio: [opts.stdin === false ? 'ignore' : 'pipe', 'pipe', 'pipe'],

@@ -460,13 +460,20 @@ mod tests {
             while !rest.is_empty() {
                 let cut = 1 + rng.below(rest.len().min(40));
                 if let Some(run) = dec.push(&rest[..cut]).expect("no limit") {
-                    assert!(run.ends_with(delimiter), "seed {seed}: a run ends with the delimiter");
+                    assert!(
+                        run.ends_with(delimiter),
+                        "seed {seed}: a run ends with the delimiter"
+                    );
                     got.extend(split_frames(&run, delimiter).map(<[u8]>::to_vec));
                     delivered.extend_from_slice(&run);
                 }
                 rest = &rest[cut..];
             }
-            assert_eq!(got, want, "seed {seed}: {:?} split on {:?}", stream, delimiter);
+            assert_eq!(
+                got, want,
+                "seed {seed}: {:?} split on {:?}",
+                stream, delimiter
+            );
             assert_eq!(&delivered[..], &stream[..end], "seed {seed}");
             assert_eq!(dec.pending_len(), stream.len() - end, "seed {seed}");
         }
@@ -480,6 +487,9 @@ mod tests {
         assert_eq!(dec.pending_len(), 1);
         let run = dec.push(b"a").expect("ok").expect("the next frame");
         assert_eq!(&run[..], b"aa");
-        assert_eq!(split_frames(&run, b"aa").collect::<Vec<_>>(), vec![&b""[..]]);
+        assert_eq!(
+            split_frames(&run, b"aa").collect::<Vec<_>>(),
+            vec![&b""[..]]
+        );
     }
 }

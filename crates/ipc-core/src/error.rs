@@ -220,6 +220,9 @@ fn errno_name(err: &io::Error) -> Option<&'static str> {
         libc_like::EHOSTUNREACH => Some("EHOSTUNREACH"),
         libc_like::ENETUNREACH => Some("ENETUNREACH"),
         libc_like::EPROTOTYPE => Some("EPROTOTYPE"),
+        libc_like::EMFILE => Some("EMFILE"),
+        libc_like::ENFILE => Some("ENFILE"),
+        libc_like::ENOBUFS => Some("ENOBUFS"),
         _ => None,
     }
 }
@@ -228,6 +231,9 @@ fn errno_name(err: &io::Error) -> Option<&'static str> {
 /// which the BSDs and macOS share for these except where noted).
 #[cfg(target_os = "linux")]
 mod libc_like {
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENOBUFS: i32 = 105;
     pub const ENOTDIR: i32 = 20;
     pub const EISDIR: i32 = 21;
     pub const EROFS: i32 = 30;
@@ -240,6 +246,9 @@ mod libc_like {
 
 #[cfg(not(target_os = "linux"))]
 mod libc_like {
+    pub const ENFILE: i32 = 23;
+    pub const EMFILE: i32 = 24;
+    pub const ENOBUFS: i32 = 55;
     pub const ENOTDIR: i32 = 20;
     pub const EISDIR: i32 = 21;
     pub const EROFS: i32 = 30;

@@ -229,12 +229,17 @@ async fn accept_loop(
     };
     sink.send(Event::Listening);
     let options = Arc::new(options);
+    // Set while accepting fails (the delay before the next try).
+    let mut backoff: Option<std::time::Duration> = None;
     loop {
         let accepted = tokio::select! {
             biased;
             _ = shared.stop.notified() => break,
             a = listener.accept() => a,
         };
+        if accepted.is_ok() {
+            backoff = None;
+        }
         match accepted {
             Ok(Accepted::Ready(split)) => admit(&shared, &sink, &options, split),
             Ok(Accepted::Plain(socket, peer, credentials)) => {
@@ -261,14 +266,29 @@ async fn accept_loop(
                 });
             }
             Err(error) => {
-                // Out of descriptors and the like: report, back off, keep serving.
-                sink.send(Event::Error { conn: 0, error });
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                // Out of descriptors (EMFILE, ENFILE) and the like: the connection stays
+                // in the backlog, so accepting again at once would spin. Report the first
+                // failure of a run, back off (doubling, as mini-redis does, but never
+                // giving up), and keep serving.
+                let delay = backoff.map_or(ACCEPT_BACKOFF_MIN, |d| (d * 2).min(ACCEPT_BACKOFF_MAX));
+                if backoff.is_none() {
+                    sink.send(Event::Error { conn: 0, error });
+                }
+                backoff = Some(delay);
+                tokio::select! {
+                    biased;
+                    _ = shared.stop.notified() => break,
+                    _ = tokio::time::sleep(delay) => {}
+                }
             }
         }
     }
     listener.close();
 }
+
+/// The first and the longest wait after a failed accept.
+const ACCEPT_BACKOFF_MIN: std::time::Duration = std::time::Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long an accepted TLS connection may take to complete its handshake.
 const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
