@@ -15,6 +15,12 @@ use napi::sys;
 use crate::delivery::CallArgs;
 
 /// The JavaScript callback of one native object, callable from libuv callbacks.
+///
+/// The reference is weak. The callback's closure reaches the native object (which owns
+/// this target), so a strong reference would be a cycle the garbage collector cannot
+/// break: every connection's objects would live forever. The object's thread-safe
+/// function holds the callback strongly while anything can still produce events (an
+/// open connection holds it), so the callback is alive whenever a call can happen.
 pub struct JsTarget {
     pub env: sys::napi_env,
     func: sys::napi_ref,
@@ -34,7 +40,7 @@ impl JsTarget {
         let mut context = ptr::null_mut();
         let label = c"NodeIpcNativeSocket";
         unsafe {
-            check(sys::napi_create_reference(env, func, 1, &mut reference))?;
+            check(sys::napi_create_reference(env, func, 0, &mut reference))?;
             check(sys::napi_create_string_utf8(
                 env,
                 label.as_ptr(),
@@ -66,6 +72,11 @@ impl JsTarget {
             let mut global = ptr::null_mut();
             let mut null = ptr::null_mut();
             sys::napi_get_reference_value(env, self.func, &mut func);
+            if func.is_null() {
+                // Collected: nothing listens any more.
+                sys::napi_close_handle_scope(env, scope);
+                return;
+            }
             sys::napi_get_global(env, &mut global);
             sys::napi_get_null(env, &mut null);
             let number = |n: u32| {
