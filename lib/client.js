@@ -142,9 +142,11 @@ function startAttempt(client, address) {
   const native = new NativeClient(deliveringEvents((kind, conn, text, bytes, flag) => {
     switch (kind) {
       case EVENT.FRAMES:
-        receiveFrames(client, text, flag === 1);
+        receiveFrames(client, socket, text, flag === 1);
         break;
       case EVENT.RAW:
+        // As with net.Socket, nothing more is read once the socket is destroyed.
+        if (socket.destroyed) break;
         if (!config.silent) client.log('## received events ##');
         client.publish('data', rawDecoder.decode(bytes));
         if (config.sync) client.queue.next();
@@ -214,10 +216,14 @@ function reportError(client, err) {
   client.publish('error', err);
 }
 
-function receiveFrames(client, run, partial) {
+function receiveFrames(client, socket, run, partial) {
   const loud = !client.config.silent;
+  if (socket.destroyed) return;
   if (loud) client.log('## received events ##');
   publishFrames(client, run, client[STATE].delimiter, partial, (type, data) => {
+    // Frames received before a handler destroyed the socket (ipc.disconnect) are dropped,
+    // as a destroyed net.Socket emits no more data.
+    if (socket.destroyed) return;
     if (loud) client.log('detected event', type, data);
     client.publish(type, data);
   });

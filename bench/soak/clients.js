@@ -46,12 +46,20 @@ setInterval(() => {
   stats.reconnects++;
   start(id);
 }, 100);
+/** The JavaScript heap in use after a full collection (when --expose-gc is given). */
+function heapAfterGc() {
+  if (!global.gc) return null;
+  global.gc();
+  return Math.round(process.memoryUsage().heapUsed / 1024);
+}
+
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', () => {
   const line = {
     ev: 'stats',
     fds: fs.readdirSync('/proc/self/fd').length,
     rssKiB: Math.round(process.memoryUsage().rss / 1024),
+    heapKiB: heapAfterGc(),
     ...stats,
   };
   process.stdout.write(JSON.stringify(line) + '\n');

@@ -27,7 +27,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nipc-soak-'));
 const socketPath = path.join(dir, 'soak.sock');
 
 function start(script, args) {
-  const child = spawn(process.execPath, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = [];
   let buffer = '';
   child.stdout.setEncoding('utf8');
@@ -60,7 +60,7 @@ async function main() {
   const procs = [];
   for (let p = 0; p < PROCESSES; p++) procs.push(start('clients.js', [socketPath, String(Math.round(clients / PROCESSES)), `p${p}`]));
   console.log(`soak: ${clients} clients in ${PROCESSES} processes, ${minutes} min, a sample every ${every} s (warm-up ${WARMUP_MS / 1000} s)`);
-  console.log('  time   server fds  server RSS MiB  sockets  requests   clients fds  clients RSS MiB  replies  news  reconnects  astray');
+  console.log('  time   server fds  RSS MiB  heap MiB  sockets  requests   clients fds  RSS MiB  heap MiB  replies  news  reconnects  astray');
   const began = Date.now();
   const samples = [];
   const done = began + minutes * 60000;
@@ -71,12 +71,14 @@ async function main() {
     const sum = (k) => c.reduce((a, x) => a + x[k], 0);
     const sample = {
       t: Math.round((Date.now() - began) / 1000),
-      serverFds: s.fds, serverRss: s.rssKiB, sockets: s.sockets, requests: s.requests,
+      serverFds: s.fds, serverRss: s.rssKiB, serverHeap: s.heapKiB, sockets: s.sockets, requests: s.requests,
+      clientHeap: sum('heapKiB'),
       clientFds: sum('fds'), clientRss: sum('rssKiB'), replies: sum('replies'), news: sum('news'),
       reconnects: sum('reconnects'), astray: sum('mismatches'),
     };
     samples.push(sample);
-    console.log(`  ${String(sample.t).padStart(4)} s ${String(sample.serverFds).padStart(10)} ${(sample.serverRss / 1024).toFixed(1).padStart(15)} ${String(sample.sockets).padStart(8)} ${String(sample.requests).padStart(9)} ${String(sample.clientFds).padStart(13)} ${(sample.clientRss / 1024).toFixed(1).padStart(16)} ${String(sample.replies).padStart(8)} ${String(sample.news).padStart(5)} ${String(sample.reconnects).padStart(11)} ${String(sample.astray).padStart(7)}`);
+    const mib = (kib, width) => (kib / 1024).toFixed(1).padStart(width);
+    console.log(`  ${String(sample.t).padStart(4)} s ${String(sample.serverFds).padStart(10)} ${mib(sample.serverRss, 8)} ${mib(sample.serverHeap, 9)} ${String(sample.sockets).padStart(8)} ${String(sample.requests).padStart(9)} ${String(sample.clientFds).padStart(13)} ${mib(sample.clientRss, 8)} ${mib(sample.clientHeap, 9)} ${String(sample.replies).padStart(8)} ${String(sample.news).padStart(5)} ${String(sample.reconnects).padStart(11)} ${String(sample.astray).padStart(7)}`);
   }
   server.stdin.end();
   procs.forEach((p) => p.stdin.end());

@@ -15,12 +15,20 @@ ipc.server.on('req', (data, socket) => {
 });
 ipc.server.start();
 setInterval(() => ipc.server.broadcast('news', { at: Date.now() }), 100);
+/** The JavaScript heap in use after a full collection (when --expose-gc is given). */
+function heapAfterGc() {
+  if (!global.gc) return null;
+  global.gc();
+  return Math.round(process.memoryUsage().heapUsed / 1024);
+}
+
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', () => {
   const stats = {
     ev: 'stats',
     fds: fs.readdirSync('/proc/self/fd').length,
     rssKiB: Math.round(process.memoryUsage().rss / 1024),
+    heapKiB: heapAfterGc(),
     sockets: ipc.server.sockets.length,
     requests,
   };
