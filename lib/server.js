@@ -156,7 +156,7 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
       publishFrames(server, text, state.delimiter, flag === 1, (type, data) => {
         // As with net.Socket, nothing more is read from a socket once it is destroyed
         // (frames already received when a handler destroyed it are dropped).
-        if (socket.destroyed) return;
+        if (!socket || socket.destroyed) return;
         const id = peerId(data);
         if (id !== undefined) socket.id = id;
         if (loud) server.log('received event of : ', type, data);
@@ -166,7 +166,7 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
     }
     case EVENT.RAW: {
       const socket = listener.facades.get(conn);
-      if (socket.destroyed) break;
+      if (!socket || socket.destroyed) break;
       let decoder = listener.rawDecoders.get(conn);
       if (!decoder) {
         decoder = new RawDecoder(server.config.encoding);

@@ -3,7 +3,7 @@
 // Each sends a `req` every 50 ms and checks that every `res` answers one of its own; every
 // 100 ms one client, at random, disconnects and connects again (churn). On each stdin line
 // prints {fds, rssKiB, replies, news, reconnects, mismatches} as JSON.
-const fs = require('fs');
+const { reportOnRequest } = require('./report');
 const ipc = require(process.env.SOAK_IMPL || '../..');
 
 const [path, count, tag] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
@@ -46,22 +46,4 @@ setInterval(() => {
   stats.reconnects++;
   start(id);
 }, 100);
-/** The JavaScript heap in use after a full collection (when --expose-gc is given). */
-function heapAfterGc() {
-  if (!global.gc) return null;
-  global.gc();
-  return Math.round(process.memoryUsage().heapUsed / 1024);
-}
-
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', () => {
-  const line = {
-    ev: 'stats',
-    fds: fs.readdirSync('/proc/self/fd').length,
-    rssKiB: Math.round(process.memoryUsage().rss / 1024),
-    heapKiB: heapAfterGc(),
-    ...stats,
-  };
-  process.stdout.write(JSON.stringify(line) + '\n');
-});
-process.stdin.on('end', () => process.exit(0));
+reportOnRequest(() => stats);

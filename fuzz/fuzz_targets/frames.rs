@@ -11,18 +11,12 @@ use libfuzzer_sys::fuzz_target;
 /// The frames a forward scan of `stream` finds, and where the last complete one ends.
 fn scan(stream: &[u8], delimiter: &[u8]) -> (Vec<Vec<u8>>, usize) {
     let mut frames = Vec::new();
-    let mut start = 0;
-    let mut at = 0;
-    while at + delimiter.len() <= stream.len() {
-        if stream[at..].starts_with(delimiter) {
-            frames.push(stream[start..at].to_vec());
-            at += delimiter.len();
-            start = at;
-        } else {
-            at += 1;
-        }
+    let mut rest = stream;
+    while let Some(at) = rest.windows(delimiter.len()).position(|w| w == delimiter) {
+        frames.push(rest[..at].to_vec());
+        rest = &rest[at + delimiter.len()..];
     }
-    (frames, start)
+    (frames, stream.len() - rest.len())
 }
 
 /// Whether the bytes fed after `delivered` justify a size error with `limit`.

@@ -9,13 +9,13 @@ use bytes::Bytes;
 use ipc_core::client::{Client, ClientEvent, RetryPolicy};
 use ipc_core::connection::Framing;
 use ipc_core::error::IpcError;
-use ipc_core::event::{ChannelSink, Event};
+use ipc_core::event::{ChannelSink, ConnId, Event};
 use ipc_core::flow::{SendLimits, Sent};
 use ipc_core::message::Message;
 use ipc_core::server::{Server, ServerOptions};
 use ipc_core::transport::{ConnectOptions, Endpoint};
 use serde_json::json;
-use tokio::sync::mpsc::Receiver;
+use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 use tokio::time::timeout;
 
 use common::{next, socket_path, WAIT};
@@ -27,6 +27,26 @@ async fn client_event(rx: &mut Receiver<ClientEvent>) -> ClientEvent {
         .await
         .expect("client event in time")
         .expect("client alive")
+}
+
+/// A server listening on `path`, and its events.
+async fn listening(path: &std::path::Path) -> (Server, UnboundedReceiver<Event>) {
+    let (sink, mut events) = ChannelSink::new();
+    let server = Server::listen(
+        Endpoint::Unix(path.to_path_buf()),
+        ServerOptions::default(),
+        sink,
+    );
+    assert!(matches!(next(&mut events).await, Event::Listening));
+    (server, events)
+}
+
+/// The next connection a server reports.
+async fn connected(events: &mut UnboundedReceiver<Event>) -> ConnId {
+    match next(events).await {
+        Event::Connected { conn, .. } => conn,
+        other => panic!("expected a connection, got {other:?}"),
+    }
 }
 
 /// A Unix server that accepts one connection and never reads from it.
@@ -115,19 +135,10 @@ async fn emit_waits_while_the_server_does_not_read_and_the_limit_ends_the_connec
 #[tokio::test]
 async fn a_client_whose_events_are_not_consumed_stops_reading() {
     let path = socket_path("bp-lag");
-    let (sink, mut srx) = ChannelSink::new();
-    let server = Server::listen(
-        Endpoint::Unix(path.to_path_buf()),
-        ServerOptions::default(),
-        sink,
-    );
-    assert!(matches!(next(&mut srx).await, Event::Listening));
+    let (server, mut srx) = listening(&path).await;
     let (client, mut events) =
         Client::start(Endpoint::Unix(path.to_path_buf()), RetryPolicy::default());
-    let conn = match next(&mut srx).await {
-        Event::Connected { conn, .. } => conn,
-        other => panic!("expected a connection, got {other:?}"),
-    };
+    let conn = connected(&mut srx).await;
     assert!(matches!(
         client_event(&mut events).await,
         ClientEvent::Connect
@@ -160,18 +171,9 @@ async fn a_client_whose_events_are_not_consumed_stops_reading() {
 #[tokio::test]
 async fn server_ready_waits_for_a_peer_that_does_not_read() {
     let path = socket_path("bp-ready");
-    let (sink, mut srx) = ChannelSink::new();
-    let server = Server::listen(
-        Endpoint::Unix(path.to_path_buf()),
-        ServerOptions::default(),
-        sink,
-    );
-    assert!(matches!(next(&mut srx).await, Event::Listening));
+    let (server, mut srx) = listening(&path).await;
     let mut peer = std::os::unix::net::UnixStream::connect(&*path).expect("connect");
-    let conn = match next(&mut srx).await {
-        Event::Connected { conn, .. } => conn,
-        other => panic!("expected a connection, got {other:?}"),
-    };
+    let conn = connected(&mut srx).await;
     let chunk = Bytes::from(vec![b'x'; 64 * 1024]);
     let mut sent = 0usize;
     while server

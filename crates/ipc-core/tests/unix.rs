@@ -7,7 +7,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use ipc_core::client::{connect, Client, ClientEvent, RetryPolicy};
 use ipc_core::codec::split_frames;
-use ipc_core::connection::Framing;
+use ipc_core::connection::{ConnectionHandle, Framing};
 use ipc_core::event::{ChannelSink, ConnId, Event};
 use ipc_core::message::Message;
 use ipc_core::server::{Server, ServerOptions};
@@ -29,6 +29,19 @@ async fn listening(
         other => panic!("expected Listening, got {other:?}"),
     }
     (server, rx)
+}
+
+/// A client connection to the Unix socket at `path`, and its events.
+fn dial(path: &std::path::Path) -> (ConnectionHandle, UnboundedReceiver<Event>) {
+    let (sink, rx) = ChannelSink::new();
+    let handle = connect(
+        Endpoint::Unix(path.to_path_buf()),
+        ConnectOptions::default(),
+        Framing::default(),
+        1,
+        sink,
+    );
+    (handle, rx)
 }
 
 /// Collects decoded messages from `rx` until `count` arrived; returns them with the
@@ -53,14 +66,7 @@ async fn messages(rx: &mut UnboundedReceiver<Event>, count: usize) -> Vec<(ConnI
 async fn echo_round_trip_and_ordered_pipeline() {
     let path = socket_path("echo");
     let (server, mut srx) = listening(&path, ServerOptions::default()).await;
-    let (csink, mut crx) = ChannelSink::new();
-    let client = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        csink,
-    );
+    let (client, mut crx) = dial(&path);
     // Written before the connection exists: sent on connect.
     for i in 0..10_000 {
         client
@@ -144,24 +150,10 @@ async fn max_connections_closes_extra_connections() {
         ..ServerOptions::default()
     };
     let (server, mut srx) = listening(&path, options).await;
-    let (s1, mut r1) = ChannelSink::new();
-    let _c1 = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        s1,
-    );
+    let (_c1, mut r1) = dial(&path);
     assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
     assert!(matches!(next(&mut srx).await, Event::Connected { .. }));
-    let (s2, mut r2) = ChannelSink::new();
-    let _c2 = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        s2,
-    );
+    let (_c2, mut r2) = dial(&path);
     // The second client connects at socket level, then is closed by the server.
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
     closed(&mut r2).await;
@@ -183,23 +175,9 @@ async fn oversize_frame_is_an_error_and_closes_only_that_connection() {
         ..ServerOptions::default()
     };
     let (server, mut srx) = listening(&path, options).await;
-    let (s1, mut r1) = ChannelSink::new();
-    let bad = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        s1,
-    );
+    let (bad, mut r1) = dial(&path);
     assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
-    let (s2, mut r2) = ChannelSink::new();
-    let good = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        s2,
-    );
+    let (good, mut r2) = dial(&path);
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
     let Event::Connected { conn: bad_conn, .. } = next(&mut srx).await else {
         panic!()
@@ -283,14 +261,7 @@ async fn unlink_refuses_a_regular_file_a_directory_and_a_live_server() {
     // The check was one connection, closed at once; the live server still serves the path.
     assert!(matches!(next(&mut live_rx).await, Event::Connected { .. }));
     closed(&mut live_rx).await;
-    let (csink, mut crx) = ChannelSink::new();
-    let _client = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        csink,
-    );
+    let (_client, mut crx) = dial(&path);
     assert!(matches!(next(&mut crx).await, Event::Connected { .. }));
     assert!(matches!(next(&mut live_rx).await, Event::Connected { .. }));
     live.shutdown();
@@ -421,14 +392,7 @@ async fn both_ends_learn_the_peer_process() {
         uid: me.uid(),
         gid: me.gid(),
     };
-    let (csink, mut crx) = ChannelSink::new();
-    let _client = connect(
-        Endpoint::Unix(path.to_path_buf()),
-        ConnectOptions::default(),
-        Framing::default(),
-        1,
-        csink,
-    );
+    let (_client, mut crx) = dial(&path);
     for rx in [&mut srx, &mut crx] {
         match next(rx).await {
             Event::Connected { credentials, .. } => assert_eq!(credentials, Some(expected)),
