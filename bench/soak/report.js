@@ -10,15 +10,19 @@ function heapAfterGc() {
   return Math.round(process.memoryUsage().heapUsed / 1024);
 }
 
-/** Answers each stdin line with {ev: 'stats', fds, rssKiB, heapKiB, ...counters()}. */
+/** Answers each stdin line with {ev: 'stats', fds, rssKiB, heapKiB, heapTotalKiB, ...counters()}. */
 function reportOnRequest(counters) {
   process.stdin.setEncoding('utf8');
   process.stdin.on('data', () => {
+    const heapKiB = heapAfterGc();
+    const memory = process.memoryUsage();
     const line = {
       ev: 'stats',
       fds: fs.readdirSync('/proc/self/fd').length,
-      rssKiB: Math.round(process.memoryUsage().rss / 1024),
-      heapKiB: heapAfterGc(),
+      rssKiB: Math.round(memory.rss / 1024),
+      heapKiB,
+      // What V8 holds for its heap, used or not: the RSS that is not V8's is native.
+      heapTotalKiB: Math.round(memory.heapTotal / 1024),
       ...counters(),
     };
     process.stdout.write(JSON.stringify(line) + '\n');

@@ -1,9 +1,16 @@
 'use strict';
 // `npm run soak`: 10 minutes of mixed traffic (request/reply, broadcasts, connection churn)
 // between one server and 200 clients in 4 processes, over a Unix socket. Every 30 s it
-// prints the server's and the clients' descriptors and RSS; it passes if, after the first
-// minute of warm-up, every sample stays within 10% of the first one after warm-up (fds
-// within 10% or 10 descriptors, whichever is more), and no reply went astray.
+// prints the server's and the clients' descriptors and RSS (and, to tell a leak from
+// V8's own sizing, the heap in use after a full collection and the native memory: RSS
+// less the V8 heap's capacity); it passes if, after the first minute of warm-up, every
+// sample stays within 10% of the first one after warm-up (fds within 10% or 10
+// descriptors, whichever is more), and no reply went astray.
+//
+// The processes start with V8's young generation at its largest size (16 MiB semi-spaces,
+// the default maximum). Otherwise V8 doubles it, from 1 MiB, whenever it sees fit,
+// minutes apart: up to 30 MiB more RSS per process that is not a leak (the heap in use
+// and the native memory stay flat) but would read as one.
 //
 //   node bench/soak/run.js [--minutes 10] [--every 30] [--clients 200]
 // Linux only (descriptors are counted in /proc).
@@ -27,7 +34,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nipc-soak-'));
 const socketPath = path.join(dir, 'soak.sock');
 
 function start(script, args) {
-  const child = spawn(process.execPath, ['--expose-gc', path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const flags = ['--expose-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'];
+  const child = spawn(process.execPath, [...flags, path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = [];
   let buffer = '';
   child.stdout.setEncoding('utf8');
@@ -60,7 +68,7 @@ async function main() {
   const procs = [];
   for (let p = 0; p < PROCESSES; p++) procs.push(start('clients.js', [socketPath, String(Math.round(clients / PROCESSES)), `p${p}`]));
   console.log(`soak: ${clients} clients in ${PROCESSES} processes, ${minutes} min, a sample every ${every} s (warm-up ${WARMUP_MS / 1000} s)`);
-  console.log('  time   server fds  RSS MiB  heap MiB  sockets  requests   clients fds  RSS MiB  heap MiB  replies  news  reconnects  astray');
+  console.log('  time   server fds  RSS MiB  heap MiB  native MiB  sockets  requests   clients fds  RSS MiB  heap MiB  native MiB  replies  news  reconnects  astray');
   const began = Date.now();
   const samples = [];
   const done = began + minutes * 60000;
@@ -72,13 +80,14 @@ async function main() {
     const sample = {
       t: Math.round((Date.now() - began) / 1000),
       serverFds: s.fds, serverRss: s.rssKiB, serverHeap: s.heapKiB, sockets: s.sockets, requests: s.requests,
-      clientHeap: sum('heapKiB'),
+      serverNative: s.rssKiB - s.heapTotalKiB,
+      clientHeap: sum('heapKiB'), clientNative: sum('rssKiB') - sum('heapTotalKiB'),
       clientFds: sum('fds'), clientRss: sum('rssKiB'), replies: sum('replies'), news: sum('news'),
       reconnects: sum('reconnects'), astray: sum('mismatches'),
     };
     samples.push(sample);
     const mib = (kib, width) => (kib / 1024).toFixed(1).padStart(width);
-    console.log(`  ${String(sample.t).padStart(4)} s ${String(sample.serverFds).padStart(10)} ${mib(sample.serverRss, 8)} ${mib(sample.serverHeap, 9)} ${String(sample.sockets).padStart(8)} ${String(sample.requests).padStart(9)} ${String(sample.clientFds).padStart(13)} ${mib(sample.clientRss, 8)} ${mib(sample.clientHeap, 9)} ${String(sample.replies).padStart(8)} ${String(sample.news).padStart(5)} ${String(sample.reconnects).padStart(11)} ${String(sample.astray).padStart(7)}`);
+    console.log(`  ${String(sample.t).padStart(4)} s ${String(sample.serverFds).padStart(10)} ${mib(sample.serverRss, 8)} ${mib(sample.serverHeap, 9)} ${mib(sample.serverNative, 11)} ${String(sample.sockets).padStart(8)} ${String(sample.requests).padStart(9)} ${String(sample.clientFds).padStart(13)} ${mib(sample.clientRss, 8)} ${mib(sample.clientHeap, 9)} ${mib(sample.clientNative, 11)} ${String(sample.replies).padStart(8)} ${String(sample.news).padStart(5)} ${String(sample.reconnects).padStart(11)} ${String(sample.astray).padStart(7)}`);
   }
   server.stdin.end();
   procs.forEach((p) => p.stdin.end());
