@@ -13,9 +13,12 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
-    { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; }
-  echo "installed: ${missing[*]}"
+  if apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1; }; then
+    echo "installed: ${missing[*]}"
+  else
+    echo "WARNING: could not install ${missing[*]}; the tests that use them will skip" >&2
+  fi
 else
   echo "not installed (needs root and apt): ${missing[*]}; the tests that use them will skip"
 fi
