@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 use crate::codec::{read_scratch, FrameDecoder};
 use crate::connection::{Framing, LINGER};
@@ -119,9 +119,6 @@ pub struct ReadOutcome {
     pub end: Option<ReadEnd>,
 }
 
-/// How many bytes one [`PolledConnection::read`] takes from the socket at most, so one
-/// busy peer cannot hold the event loop (and one delivery stays small).
-const READ_BUDGET: usize = 64 * 1024;
 /// How many queued chunks one `sendmsg` carries (Linux's `IOV_MAX`).
 const MAX_IOV: usize = 1024;
 
@@ -210,62 +207,37 @@ impl PolledConnection {
         lock(&self.writes)
     }
 
-    /// Reads what the socket has (up to a budget; the rest waits for the next
-    /// readiness) and frames it. Frames received before a failure are still returned.
-    /// A failed send ends reading too, with the send's error.
+    /// Reads what the socket has, one read buffer's worth at most (64 KiB, so one
+    /// busy peer cannot hold the event loop and one delivery stays small; the rest waits
+    /// for the next readiness), and frames it. Frames received before a failure are still
+    /// returned. A failed send ends reading too, with the send's error.
     pub fn read(&mut self) -> ReadOutcome {
-        let mut runs: Vec<Bytes> = Vec::new();
-        let mut raw: Vec<Bytes> = Vec::new();
-        let mut total = 0usize;
-        let mut end = None;
-        while end.is_none() && total < READ_BUDGET {
-            // Reads land in the thread's buffer; the decoder keeps only an incomplete frame.
-            let (read, full) = read_scratch(|buf| match self.socket.recv(buf) {
-                Ok(0) => (Err(ReadEnd::Eof), false),
-                Ok(n) => {
-                    let full = n == buf.len();
-                    let got = match self.decoder.as_mut() {
-                        Some(d) => match d.push(&buf[..n]) {
-                            Ok(run) => {
-                                runs.extend(run);
-                                match d.overflow() {
-                                    Some(e) => Err(ReadEnd::Failed(e)),
-                                    None => Ok(n),
-                                }
-                            }
-                            Err(e) => Err(ReadEnd::Failed(e)),
-                        },
-                        None => {
-                            raw.push(Bytes::copy_from_slice(&buf[..n]));
-                            Ok(n)
-                        }
-                    };
-                    (got, full)
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => (Ok(0), false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => (Ok(0), true),
-                Err(e) => (Err(ReadEnd::Failed(IpcError::io("read", "", e))), false),
-            });
-            match read {
-                Ok(n) => total += n,
-                Err(e) => end = Some(e),
-            }
-            // A short read means the socket is drained for now (as libuv does, this saves
-            // the read that would only say "would block").
-            if !full {
-                break;
-            }
-        }
+        // The read lands in the thread's buffer; the decoder keeps only an incomplete frame.
+        let (received, mut end) = read_scratch(|buf| loop {
+            let n = match self.socket.recv(buf) {
+                Ok(0) => return (None, Some(ReadEnd::Eof)),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return (None, None),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return (None, Some(ReadEnd::Failed(IpcError::io("read", "", e)))),
+            };
+            let Some(decoder) = self.decoder.as_mut() else {
+                return (Some(Received::Raw(Bytes::copy_from_slice(&buf[..n]))), None);
+            };
+            return match decoder.push(&buf[..n]) {
+                Ok(run) => (
+                    run.map(|run| Received::Frames {
+                        run,
+                        partial: decoder.pending_len() > 0,
+                    }),
+                    decoder.overflow().map(ReadEnd::Failed),
+                ),
+                Err(e) => (None, Some(ReadEnd::Failed(e))),
+            };
+        });
         if let Some(error) = self.writes().error.take() {
             end = Some(ReadEnd::Failed(error));
         }
-        let received = match self.decoder.as_ref() {
-            Some(d) => join(runs).map(|run| Received::Frames {
-                run,
-                partial: d.pending_len() > 0,
-            }),
-            None => join(raw).map(Received::Raw),
-        };
         ReadOutcome { received, end }
     }
 
@@ -555,22 +527,6 @@ impl<T> Writability<T> {
     }
 }
 
-/// One run from several: most reads complete frames in one run; when a budget spans
-/// several reads, their runs are joined (they are adjacent in the stream).
-fn join(mut runs: Vec<Bytes>) -> Option<Bytes> {
-    match runs.len() {
-        0 => None,
-        1 => runs.pop(),
-        _ => {
-            let mut all = BytesMut::with_capacity(runs.iter().map(Bytes::len).sum());
-            for run in &runs {
-                all.extend_from_slice(run);
-            }
-            Some(all.freeze())
-        }
-    }
-}
-
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -662,7 +618,8 @@ mod tests {
         while seen < 1_000_000 {
             let out = conn.read();
             if let Some(Received::Frames { run, .. }) = out.received {
-                assert!(run.len() <= READ_BUDGET + READ_CHUNK);
+                // One read, plus the part of a frame the reads before it left.
+                assert!(run.len() <= READ_CHUNK + READ_CHUNK);
                 assert_eq!(run.len() % 1000, 0, "only whole frames");
                 assert!(run
                     .chunks(1000)
