@@ -215,7 +215,8 @@ impl NativeServer {
     }
 }
 
-/// The connections a batch left with bytes queued, each listed once.
+/// The connections a batch left with bytes queued (one may be listed more than once:
+/// marking a socket congested twice does nothing more).
 #[derive(Default)]
 pub struct Congested(Option<Vec<u32>>);
 
@@ -227,10 +228,7 @@ impl Congested {
 
     pub fn note(&mut self, conn: u32, sent: Sent) {
         if sent == Sent::Queued {
-            let list = self.0.get_or_insert_with(Vec::new);
-            if !list.contains(&conn) {
-                list.push(conn);
-            }
+            self.0.get_or_insert_with(Vec::new).push(conn);
         }
     }
 }
