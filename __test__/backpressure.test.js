@@ -210,3 +210,36 @@ test('maxQueuedBytes on UDP: datagrams that would pass the limit while waiting t
   await h.waitUntil(() => after === 1, 10000, 'the socket still sends');
   assert.equal(server.exitInfo, null);
 });
+
+// With the tokio driver the connection is made on the tokio thread while this loop runs,
+// so whether the writes still wait in the queue of the connecting socket is a race; the
+// same rule is tested in Rust (tests/backpressure.rs). The JavaScript-thread driver hands
+// the connection over only when this thread is free again: the loop runs while connecting.
+const TOKIO = process.env.NODE_IPC_NATIVE_DRIVER === 'tokio';
+
+test("drain while connecting: writes are taken until the addon's queue reaches its high-water mark (256 KiB), then write() returns false until 'drain', which comes once connected and sent", { ...T, skip: TOKIO && 'tokio driver: the connection may complete during the loop (tested in Rust)' }, async (t) => {
+  const s = h.scope(t);
+  const path = s.socketPath('bp-connecting');
+  const server = s.spawnPeer('server.js', [{ path, tally: ['seq'], tallyEvery: 400 }], { impl: 'native' });
+  await server.waitFor('start');
+  const client = s.spawnPeer('client.js', [{ path, connect: false }], { impl: 'native' });
+  await client.waitFor('ready');
+  const code = `
+    ipc.connectTo('late', ${JSON.stringify(path)}, () => {});
+    const socket = ipc.of.late.socket;
+    const results = [];
+    for (let i = 0; i < 400; i++) {
+      results.push(socket.write(JSON.stringify({ type: 'seq', data: { i, pad: 'p'.repeat(1000) } }) + '\\f'));
+    }
+    socket.once('drain', () => out({ ev: 'late-drain', connecting: socket.connecting, needDrain: socket.writableNeedDrain }));
+    return { firstFalse: results.indexOf(false), lastTrue: results.lastIndexOf(true), connecting: socket.connecting };`;
+  const r = (await client.request({ cmd: 'eval', code })).result;
+  assert.equal(r.connecting, true, 'all written before the connection was made');
+  // 1,030-byte frames: the 16 KiB batch that brings the queue to 256 KiB is the 16th.
+  assert.ok(r.firstFalse >= 240 && r.firstFalse <= 270, `first false at write ${r.firstFalse}`);
+  assert.equal(r.lastTrue, r.firstFalse - 1, 'false from then on');
+  const drained = await client.waitFor('late-drain', 10000);
+  assert.deepEqual({ connecting: drained.connecting, needDrain: drained.needDrain }, { connecting: false, needDrain: false });
+  const tally = await server.waitFor({ ev: 'tally', type: 'seq', count: 400 }, 10000);
+  assert.equal(tally.inOrder, true);
+});

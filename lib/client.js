@@ -172,11 +172,7 @@ function startAttempt(client, address) {
         break;
     }
   }));
-  // While connecting, everything waits in the addon's queue: as with net.Socket, that is
-  // no reason to pause the writer (the limit still applies).
-  const batch = new WriteBatch((targets, chunks) => native.writeBatch(chunks), () => {
-    if (!socket.connecting) socket._congested();
-  });
+  const batch = new WriteBatch((targets, chunks) => native.writeBatch(chunks), () => socket._congested());
   socket = new SocketFacade({
     write: (c, chunk) => batch.push(CONN, chunk),
     end: () => { batch.flush(); native.end(); },

@@ -69,6 +69,8 @@ struct Pending {
     chunks: Vec<Bytes>,
     /// Bytes in `chunks`.
     queued: usize,
+    /// A write was answered `Sent::Queued` (the queue reached its high-water mark).
+    paused: bool,
     ended: bool,
 }
 
@@ -201,13 +203,18 @@ pub fn adopt(
     // Writes made while connecting go first, in order.
     let mut failed = None;
     if let Some(pending) = pending {
+        // (What was queued while connecting is within the limit: `write` checked it.)
         for chunk in pending.chunks {
             if let Err(e) = connection.write(chunk) {
                 failed = Some(e);
                 break;
             }
         }
-        // (What was queued while connecting is within the limit: `write` checked it.)
+        // A writer told to pause while connecting is told to go on once its bytes are
+        // sent: now, if the kernel took them all, else by the drain task.
+        if failed.is_none() && pending.paused && connection.queued_bytes() == 0 {
+            sink.send(Event::Drained { conn });
+        }
         if pending.ended {
             connection.end();
         }
@@ -300,6 +307,12 @@ impl Direct {
             if !limits.refuses(pending.queued, bytes.len()) {
                 pending.queued += bytes.len();
                 pending.chunks.push(bytes);
+                // As a queue that is not a socket's (see `ConnectionHandle::send`): only
+                // at the high-water mark should the writer pause.
+                if pending.queued < limits.high_water {
+                    return Ok(Sent::Written);
+                }
+                pending.paused = true;
                 return Ok(Sent::Queued);
             }
             refused = Some((pending.queued + bytes.len(), limits.max_queued_bytes));

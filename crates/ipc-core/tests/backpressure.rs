@@ -229,3 +229,22 @@ async fn server_ready_waits_for_a_peer_that_does_not_read() {
     ));
     server.shutdown();
 }
+
+#[test]
+fn a_connecting_handle_takes_writes_until_its_high_water_mark() {
+    use ipc_core::connection::ConnectionHandle;
+    let limits = SendLimits {
+        high_water: 10 * 1024,
+        max_queued_bytes: 20 * 1024,
+    };
+    let (handle, _pending) = ConnectionHandle::pending(limits);
+    let chunk = Bytes::from(vec![b'x'; 1024]);
+    let sent: Vec<Sent> = (0..12)
+        .map(|_| handle.send_now(chunk.clone()).expect("within the limit"))
+        .collect();
+    // Nothing is connected yet, so nothing is refused by a kernel: the queue alone says
+    // when to pause.
+    assert_eq!(&sent[..9], &[Sent::Written; 9]);
+    assert_eq!(&sent[9..], &[Sent::Queued; 3]);
+    assert_eq!(handle.queued_bytes(), 12 * 1024);
+}
