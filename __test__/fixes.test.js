@@ -256,3 +256,27 @@ test('FIX Q45: unlink:true on the path of a live node-ipc 9.2.1 server: EADDRINU
   await conn.write(frame('msg', 'still-here'));
   await first.waitFor({ ev: 'message', data: 'still-here' });
 });
+
+test('FIX destroy in a handler (server): frames that arrived in the same read after it are not published, as a destroyed net.Socket reads nothing more (9.2.1 publishes the rest of the chunk)', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('destroy-run');
+  const server = spawnServer(s, { path: p });
+  await server.waitFor('start', 10000);
+  await server.request({ cmd: 'eval', code: "server.on('msg', (data, socket) => { if (data === 1) socket.destroy(); }); return 0;" });
+  const conn = await s.rawConnect(p);
+  await conn.write(frame('msg', 1) + frame('msg', 2) + frame('msg', 3));
+  await server.waitFor('socket.disconnected', QUICK);
+  assert.deepEqual(server.events({ ev: 'message', type: 'msg' }).map((l) => l.data), [1]);
+});
+
+test('FIX ipc.disconnect in a handler (client): frames that arrived with the one that triggered it are not published to the old client (9.2.1 publishes them: its handlers stay registered)', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('disconnect-run');
+  const cap = await s.captureServer(p);
+  const client = spawnClient(s, { path: p, disconnectOn: 'x' });
+  await client.waitFor('connect');
+  const conn = await cap.connection(0);
+  await conn.write(frame('msg', 1) + frame('x', 2) + frame('msg', 3));
+  await client.waitFor('destroy', QUICK);
+  assert.deepEqual(client.events('message').map((l) => [l.type, l.data]), [['msg', 1], ['x', 2]]);
+});

@@ -213,13 +213,10 @@ function reportError(client, err) {
 }
 
 function receiveFrames(client, socket, run, partial) {
-  const loud = !client.config.silent;
   if (socket.destroyed) return;
+  const loud = !client.config.silent;
   if (loud) client.log('## received events ##');
-  publishFrames(client, run, client[STATE].delimiter, partial, (type, data) => {
-    // Frames received before a handler destroyed the socket (ipc.disconnect) are dropped,
-    // as a destroyed net.Socket emits no more data.
-    if (socket.destroyed) return;
+  publishFrames(client, socket, run, client[STATE].delimiter, partial, (type, data) => {
     if (loud) client.log('detected event', type, data);
     client.publish(type, data);
   });

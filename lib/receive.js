@@ -46,19 +46,23 @@ function peerId(data) {
 }
 
 /**
- * Publishes every frame of a run (complete frames, each ending with the delimiter).
+ * Publishes every frame of a run (complete frames, each ending with the delimiter). As
+ * with net.Socket, nothing more is read from a socket once it is destroyed: frames still
+ * in the run when a handler destroys it (or calls ipc.disconnect) are dropped.
  * @param {object} owner  Client or Server (has config, log, publish)
+ * @param {{destroyed: boolean}} socket  the socket facade the run arrived on
  * @param {string} run
  * @param {string} delimiter
  * @param {boolean} partial  whether an incomplete frame is still buffered
  * @param {(name: string|number, data: *) => void} deliver  called with each message's
  *   event name (see `eventName`) and data; messages without a usable name are dropped
  */
-function publishFrames(owner, run, delimiter, partial, deliver) {
+function publishFrames(owner, socket, run, delimiter, partial, deliver) {
+  if (socket.destroyed) return;
   const loud = !owner.config.silent;
   if (partial && loud) owner.log(LARGE_MESSAGE_LOG);
   const frames = splitFrames(run, delimiter);
-  for (let i = 0; i < frames.length; i++) {
+  for (let i = 0; i < frames.length && !socket.destroyed; i++) {
     const message = parseFrame(frames[i]);
     const name = eventName(message.type);
     if (name === NO_EVENT) {

@@ -153,10 +153,7 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
     case EVENT.FRAMES: {
       const socket = listener.facades.get(conn);
       const loud = !server.config.silent;
-      publishFrames(server, text, state.delimiter, flag === 1, (type, data) => {
-        // As with net.Socket, nothing more is read from a socket once it is destroyed
-        // (frames already received when a handler destroyed it are dropped).
-        if (!socket || socket.destroyed) return;
+      publishFrames(server, socket, text, state.delimiter, flag === 1, (type, data) => {
         const id = peerId(data);
         if (id !== undefined) socket.id = id;
         if (loud) server.log('received event of : ', type, data);
@@ -166,7 +163,8 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
     }
     case EVENT.RAW: {
       const socket = listener.facades.get(conn);
-      if (!socket || socket.destroyed) break;
+      // As with net.Socket, nothing more is read from a socket once it is destroyed.
+      if (socket.destroyed) break;
       let decoder = listener.rawDecoders.get(conn);
       if (!decoder) {
         decoder = new RawDecoder(server.config.encoding);
