@@ -114,3 +114,11 @@ test('invalid delimiter or maxMessageSize is a clear error at start', () => {
   ipc2.serve(h.uniqueSocketPath('bad'), () => {});
   assert.throws(() => ipc2.server.start(), /maxMessageSize must be a positive number/);
 });
+
+test('invalid maxQueuedBytes is a clear error at start', () => {
+  const ipc = new (require('..').IPC)();
+  ipc.config.silent = true;
+  ipc.config.maxQueuedBytes = -1;
+  ipc.serve(h.uniqueSocketPath('bad'), () => {});
+  assert.throws(() => ipc.server.start(), /maxQueuedBytes must be a number >= 0 \(0: no limit\), got -1/);
+});

@@ -7,6 +7,7 @@ use std::sync::{Arc, Weak};
 use bytes::Bytes;
 use ipc_core::error::IpcError;
 use ipc_core::event::{Event, EventSink};
+use ipc_core::flow::Sent;
 use ipc_core::transport::PeerCredentials;
 use napi::bindgen_prelude::*;
 use napi::sys;
@@ -229,5 +230,23 @@ pub fn chunk_bytes(chunk: Either<String, Buffer>) -> Bytes {
     match chunk {
         Either::A(s) => Bytes::from(s.into_bytes()),
         Either::B(b) => Bytes::copy_from_slice(&b),
+    }
+}
+
+/// The connections a batch left with bytes queued (one may be listed more than once:
+/// marking a socket congested twice does nothing more).
+#[derive(Default)]
+pub struct Congested(Option<Vec<u32>>);
+
+impl Congested {
+    /// The list for JavaScript (`undefined` when empty).
+    pub fn into_list(self) -> Option<Vec<u32>> {
+        self.0
+    }
+
+    pub fn note(&mut self, conn: u32, sent: Sent) {
+        if sent == Sent::Queued {
+            self.0.get_or_insert_with(Vec::new).push(conn);
+        }
     }
 }

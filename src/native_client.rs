@@ -10,11 +10,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::delivery::{
-    chunk_bytes, event_function, set_referenced, CallArgs, Driver, EventFn, TsfnSink,
+    chunk_bytes, event_function, set_referenced, CallArgs, Congested, Driver, EventFn, TsfnSink,
 };
 use crate::direct::{new_direct, Direct, SharedDirect};
 use crate::js_thread::prepare_driver;
-use crate::native_server::Congested;
 use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
 use crate::runtime::RUNTIME;
 
@@ -132,9 +131,9 @@ impl NativeClient {
         ));
     }
 
-    /// Sends chunks, in order. Returns `[1]` (the connection) when bytes are now queued
-    /// (the kernel did not take everything, or the client is still connecting): DRAIN
-    /// follows once the queue is empty again. Writes that would make the queue pass
+    /// Sends chunks, in order. Returns `[1]` (the connection) when the writer should pause
+    /// (the kernel did not take everything, or a connecting client's queue reached its
+    /// high-water mark): DRAIN follows once the queue is empty again. Writes that would make the queue pass
     /// `maxQueuedBytes` end the connection (or the attempt) with ERROR `ENOBUFS`.
     #[napi(catch_unwind)]
     pub fn write_batch(&self, chunks: Vec<Either<String, Buffer>>) -> Option<Vec<u32>> {

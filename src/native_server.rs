@@ -10,7 +10,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use crate::delivery::{
-    chunk_bytes, event_function, set_referenced, CallArgs, Driver, EventFn, TsfnSink,
+    chunk_bytes, event_function, set_referenced, CallArgs, Congested, Driver, EventFn, TsfnSink,
 };
 use crate::direct::{new_direct, SharedDirect};
 use crate::js_thread::prepare_driver;
@@ -212,24 +212,6 @@ impl NativeServer {
     #[napi(js_name = "setRef", catch_unwind)]
     pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
         set_referenced(&env, &self.events, referenced)
-    }
-}
-
-/// The connections a batch left with bytes queued (one may be listed more than once:
-/// marking a socket congested twice does nothing more).
-#[derive(Default)]
-pub struct Congested(Option<Vec<u32>>);
-
-impl Congested {
-    /// The list for JavaScript (`undefined` when empty).
-    pub fn into_list(self) -> Option<Vec<u32>> {
-        self.0
-    }
-
-    pub fn note(&mut self, conn: u32, sent: Sent) {
-        if sent == Sent::Queued {
-            self.0.get_or_insert_with(Vec::new).push(conn);
-        }
     }
 }
 

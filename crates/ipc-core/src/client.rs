@@ -309,11 +309,8 @@ async fn run_client(
     events: mpsc::Sender<ClientEvent>,
 ) {
     // A receiver that is gone does not stop the client (it may still be sending).
-    let publish = |ev| {
-        let events = events.clone();
-        async move {
-            let _ = events.send(ev).await;
-        }
+    let publish = |ev| async {
+        let _ = events.send(ev).await;
     };
     // This client drives its connections itself.
     let options = ConnectOptions {
