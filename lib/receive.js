@@ -50,7 +50,8 @@ function peerId(data) {
  * with net.Socket, nothing more is read from a socket once it is destroyed: frames still
  * in the run when a handler destroys it (or calls ipc.disconnect) are dropped.
  * @param {object} owner  Client or Server (has config, log, publish)
- * @param {{destroyed: boolean}} socket  the socket facade the run arrived on
+ * @param {{destroyed: boolean}|null} socket  the socket facade the run arrived on (null
+ *   for a datagram, which has none)
  * @param {string} run
  * @param {string} delimiter
  * @param {boolean} partial  whether an incomplete frame is still buffered
@@ -58,11 +59,10 @@ function peerId(data) {
  *   event name (see `eventName`) and data; messages without a usable name are dropped
  */
 function publishFrames(owner, socket, run, delimiter, partial, deliver) {
-  if (socket.destroyed) return;
   const loud = !owner.config.silent;
   if (partial && loud) owner.log(LARGE_MESSAGE_LOG);
   const frames = splitFrames(run, delimiter);
-  for (let i = 0; i < frames.length && !socket.destroyed; i++) {
+  for (let i = 0; i < frames.length && !(socket && socket.destroyed); i++) {
     const message = parseFrame(frames[i]);
     const name = eventName(message.type);
     if (name === NO_EVENT) {
@@ -89,4 +89,4 @@ class RawDecoder {
   }
 }
 
-module.exports = { publishFrames, RawDecoder, eventName, peerId, NO_EVENT, LARGE_MESSAGE_LOG, UNNAMEABLE_TYPE_LOG };
+module.exports = { publishFrames, RawDecoder, peerId, LARGE_MESSAGE_LOG };

@@ -6,8 +6,7 @@
 const { EventEmitter } = require('events');
 const { NativeUdp, EVENT } = require('./native');
 const { systemError } = require('./system-error');
-const { splitFrames, parseFrame } = require('./frame');
-const { LARGE_MESSAGE_LOG, UNNAMEABLE_TYPE_LOG, eventName, peerId, NO_EVENT } = require('./receive');
+const { LARGE_MESSAGE_LOG, publishFrames, peerId } = require('./receive');
 const { deliveringEvents } = require('./write-batch');
 
 /** Stands where node-ipc exposed its dgram socket: `server.server` and `server.sockets[0]`. */
@@ -107,20 +106,12 @@ function receiveDatagram(server, state, address, bytes, port) {
     if (loud) server.log(LARGE_MESSAGE_LOG);
     return;
   }
-  const frames = splitFrames(text, delimiter);
-  for (let i = 0; i < frames.length; i++) {
-    const message = parseFrame(frames[i]);
-    const type = eventName(message.type);
-    if (type === NO_EVENT) {
-      if (loud) server.log(UNNAMEABLE_TYPE_LOG);
-      continue;
-    }
-    const data = message.data;
+  publishFrames(server, null, text, delimiter, false, (type, data) => {
     const id = peerId(data);
     if (id !== undefined) rinfo.id = id;
     if (loud) server.log('received event of : ', type, data);
     server.publish(type, data, rinfo);
-  }
+  });
 }
 
 /** server.emit(target, ...) over UDP: one datagram to target.address:target.port. */
