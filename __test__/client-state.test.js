@@ -74,7 +74,7 @@ test('§5.3 Q6 maxRetries N, no socket file: N+1 x (error ENOENT, disconnect), t
   await assertExhaustion(client, { N: 3, retry: 150, code: 'ENOENT' });
 });
 
-test('§5.3 Q6 maxRetries N, stale socket file (nobody listening): N+1 x (error ECONNREFUSED, disconnect), then destroy', T, async (t) => {
+test('§5.3 Q6 maxRetries N, stale socket file (nobody listening): N+1 x (error ECONNREFUSED, disconnect), then destroy', h.unixOnly('socket files', T), async (t) => {
   const s = h.scope(t);
   const path = await staleSocket(s);
   const client = spawnClient(s, { path, config: { maxRetries: 2, retry: 150 } });

@@ -81,7 +81,7 @@ test('a peer sending garbage without delimiters gets closed at the limit, the se
   assert.equal((await server.waitFor('message')).type, 'ping');
 });
 
-test('listen errors: a path longer than the platform allows is a clear ENAMETOOLONG error event', async (t) => {
+test('listen errors: a path longer than the platform allows is a clear ENAMETOOLONG error event', h.unixOnly('sun_path limit (pipe names are checked by Windows)'), async (t) => {
   const s = h.scope(t);
   const path = `/tmp/${'p'.repeat(150)}.sock`;
   const server = s.spawnPeer('server.js', [{ path }], { impl: 'native' });
@@ -90,7 +90,7 @@ test('listen errors: a path longer than the platform allows is a clear ENAMETOOL
   assert.match(err.message, /longer than the 107 bytes/);
 });
 
-test('listen errors: unlink:false on a path in use is EADDRINUSE and does not disturb the first server', async (t) => {
+test('listen errors: unlink:false on a path in use is EADDRINUSE and does not disturb the first server', h.notUnderWine(), async (t) => {
   const s = h.scope(t);
   const { server: first, path } = await startServer(s, {});
   const second = s.spawnPeer('server.js', [{ path, config: { unlink: false } }], { impl: 'native' });

@@ -2,7 +2,21 @@
 // Node-style system errors (code, errno, syscall, address) built from what the addon
 // reports, so handlers written for node-ipc's net.Socket errors keep working.
 
-const os = require('os');
+const util = require('util');
+
+/**
+ * libuv's error numbers by code, as Node reports them in `err.errno` on this platform
+ * (negative; on Windows libuv's own numbers, e.g. ENOENT -4058, not the CRT's 2 that
+ * `os.constants.errno` holds there).
+ */
+let uvErrnos = null;
+function uvErrno(code) {
+  if (!uvErrnos) {
+    uvErrnos = new Map();
+    for (const [errno, [name]] of util.getSystemErrorMap()) uvErrnos.set(name, errno);
+  }
+  return uvErrnos.get(code);
+}
 
 /**
  * @param {string} json  the addon's error description: {message, code, errno, syscall}
@@ -18,8 +32,8 @@ function systemError(json, address) {
   }
   const err = new Error(info.message);
   if (info.code) {
-    const errno = os.constants.errno[info.code];
-    err.errno = errno === undefined ? info.errno : -errno;
+    const errno = uvErrno(info.code);
+    err.errno = errno === undefined ? info.errno : errno;
     err.code = info.code;
   }
   if (info.syscall) err.syscall = info.syscall;

@@ -19,6 +19,7 @@ const values = require('./values');
 const paths = require('./paths');
 const peer = require('./peer');
 const raw = require('./raw');
+const platform = require('./platform');
 
 async function cleanupEverything() {
   await peer.killAllPeers();
@@ -114,6 +115,7 @@ module.exports = {
   ...values,
   ...paths,
   ...raw,
+  ...platform,
   spawnPeer: peer.spawnPeer,
   killAllPeers: peer.killAllPeers,
   toPredicate: peer.toPredicate,

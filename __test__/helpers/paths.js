@@ -8,6 +8,7 @@ const os = require('os');
 const net = require('net');
 const path = require('path');
 const crypto = require('crypto');
+const { IS_WINDOWS } = require('./platform');
 
 const created = new Set();
 let counter = 0;
@@ -15,12 +16,17 @@ let counter = 0;
 // sun_path is 108 bytes on Linux and 104 on macOS; keep far below both.
 const MAX_SOCKET_PATH = 90;
 
-/** Short unique socket path under os.tmpdir(), e.g. /tmp/nipc-srv-1234-3-9f2a.sock */
+/**
+ * Short unique socket path under os.tmpdir(), e.g. /tmp/nipc-srv-1234-3-9f2a.sock. On Windows
+ * a path as node-ipc users write it there (`/tmp/...`, node-ipc's default socketRoot), which
+ * the package turns into a pipe name.
+ */
 function uniqueSocketPath(tag = 's') {
   const safe = String(tag).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 10) || 's';
   counter += 1;
   const rnd = crypto.randomBytes(3).toString('hex');
-  const p = path.join(os.tmpdir(), `nipc-${safe}-${process.pid}-${counter}-${rnd}.sock`);
+  const name = `nipc-${safe}-${process.pid}-${counter}-${rnd}.sock`;
+  const p = IS_WINDOWS ? path.posix.join('/tmp', name) : path.join(os.tmpdir(), name);
   if (Buffer.byteLength(p) > MAX_SOCKET_PATH) {
     throw new Error(`socket path too long (${Buffer.byteLength(p)} bytes): ${p}`);
   }
@@ -35,6 +41,7 @@ function trackPath(p) {
 }
 
 function unlinkQuiet(p) {
+  if (IS_WINDOWS) return; // pipes vanish with their last handle; there is no file
   try {
     fs.unlinkSync(p);
   } catch (e) {

@@ -4,6 +4,7 @@
  * and a raw client (hand-written frames, malformed input). Both are tracked for cleanup.
  */
 const net = require('net');
+const { localName } = require('./platform');
 
 const DEFAULT_TIMEOUT = 5000;
 const liveHandles = new Set();
@@ -57,7 +58,12 @@ class RawConn {
     this.closed = false;
     this.hadError = null;
     this.errors = [];
+    /** Whether the peer ended its side ('end' came) before the connection closed. */
+    this.ended = false;
     socket.on('data', (b) => this.chunks.push(b));
+    socket.on('end', () => {
+      this.ended = !this.closed;
+    });
     socket.on('error', (e) => this.errors.push(e));
     this.closedPromise = new Promise((resolve) => {
       socket.on('close', (hadError) => {
@@ -114,7 +120,7 @@ class RawConn {
 
 /** Connect a raw client to a unix socket path (or {port, host}). */
 async function rawConnect(target, timeoutMs = DEFAULT_TIMEOUT) {
-  const opts = typeof target === 'string' ? { path: target } : target;
+  const opts = typeof target === 'string' ? { path: localName(target) } : target;
   const socket = net.connect(opts);
   const conn = new RawConn(socket);
   liveHandles.add(socket);
@@ -145,7 +151,7 @@ async function captureServer(listenPath) {
   liveHandles.add(server);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listenPath, resolve);
+    server.listen(typeof listenPath === 'string' ? localName(listenPath) : listenPath, resolve);
   });
   return {
     server,

@@ -87,8 +87,12 @@ socket_write!(tokio::net::unix::OwnedWriteHalf);
 pub enum WriteSide {
     /// A socket: sends may go straight to the kernel.
     Socket(Arc<dyn SocketWrite>),
-    /// Any other stream (TLS, pipes): written by the writer task only.
+    /// Any other stream (TLS): written by the writer task only.
     Stream(Box<dyn AsyncWrite + Send + Unpin>),
+    /// A stream that cannot be half-closed (Windows named pipes): written by the writer
+    /// task only, and ending it closes the whole connection once what was queued is
+    /// flushed, as libuv does with pipes on Windows (the peer sees end, then close).
+    Pipe(Box<dyn AsyncWrite + Send + Unpin>),
 }
 
 /// Who may write next. Invariant: when `busy` is false, nothing is queued and the writer
@@ -385,6 +389,7 @@ impl PendingConnection {
     {
         let control = Arc::clone(&self.control);
         let finish = self.finish;
+        let mut ends_reading = false;
         let sink_writer = match writer {
             WriteSide::Socket(socket) => {
                 // Sends may now bypass the writer task (once it has drained the queue).
@@ -392,9 +397,14 @@ impl PendingConnection {
                 Sink::Socket(socket)
             }
             WriteSide::Stream(stream) => Sink::Stream(stream),
+            WriteSide::Pipe(stream) => {
+                ends_reading = true;
+                Sink::Stream(stream)
+            }
         };
         let mut writer_task = tokio::spawn(run_writer(
             sink_writer,
+            ends_reading,
             self.rx,
             Arc::clone(&self.control),
             conn,
@@ -590,9 +600,11 @@ impl Sink {
 }
 
 /// Writes queued bytes, coalescing small writes into one syscall; hands the socket back
-/// to direct sends whenever the queue runs empty.
+/// to direct sends whenever the queue runs empty. `ends_reading`: the stream has no
+/// half-close, so shutting it down also stops the reader (which closes the handle).
 async fn run_writer(
     mut sink: Sink,
+    ends_reading: bool,
     mut rx: mpsc::UnboundedReceiver<WriteOp>,
     control: Arc<Control>,
     conn: ConnId,
@@ -664,6 +676,9 @@ async fn run_writer(
     }
     sink.shutdown().await;
     control.gate().direct = None;
+    if ends_reading {
+        control.stop_reading.notify_one();
+    }
 }
 
 async fn flush(sink: &mut Sink, buf: &mut BytesMut) -> io::Result<()> {

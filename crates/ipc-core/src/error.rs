@@ -211,52 +211,67 @@ fn errno_name(err: &io::Error) -> Option<&'static str> {
     if by_kind.is_some() {
         return by_kind;
     }
-    match err.raw_os_error()? {
-        libc_like::ENOTSOCK => Some("ENOTSOCK"),
-        libc_like::EISDIR => Some("EISDIR"),
-        libc_like::ENOTDIR => Some("ENOTDIR"),
-        libc_like::ENAMETOOLONG => Some("ENAMETOOLONG"),
-        libc_like::EROFS => Some("EROFS"),
-        libc_like::EHOSTUNREACH => Some("EHOSTUNREACH"),
-        libc_like::ENETUNREACH => Some("ENETUNREACH"),
-        libc_like::EPROTOTYPE => Some("EPROTOTYPE"),
-        libc_like::EMFILE => Some("EMFILE"),
-        libc_like::ENFILE => Some("ENFILE"),
-        libc_like::ENOBUFS => Some("ENOBUFS"),
-        _ => None,
-    }
+    raw_name(err.raw_os_error()?)
 }
 
-/// The few errno values named above that `io::ErrorKind` does not cover (Linux numbers,
-/// which the BSDs and macOS share for these except where noted).
+/// Names for the OS error numbers that `io::ErrorKind` does not cover (Linux numbers).
 #[cfg(target_os = "linux")]
-mod libc_like {
-    pub const ENFILE: i32 = 23;
-    pub const EMFILE: i32 = 24;
-    pub const ENOBUFS: i32 = 105;
-    pub const ENOTDIR: i32 = 20;
-    pub const EISDIR: i32 = 21;
-    pub const EROFS: i32 = 30;
-    pub const ENAMETOOLONG: i32 = 36;
-    pub const ENOTSOCK: i32 = 88;
-    pub const EPROTOTYPE: i32 = 91;
-    pub const ENETUNREACH: i32 = 101;
-    pub const EHOSTUNREACH: i32 = 113;
+fn raw_name(code: i32) -> Option<&'static str> {
+    Some(match code {
+        20 => "ENOTDIR",
+        21 => "EISDIR",
+        23 => "ENFILE",
+        24 => "EMFILE",
+        30 => "EROFS",
+        36 => "ENAMETOOLONG",
+        88 => "ENOTSOCK",
+        91 => "EPROTOTYPE",
+        101 => "ENETUNREACH",
+        105 => "ENOBUFS",
+        113 => "EHOSTUNREACH",
+        _ => return None,
+    })
 }
 
-#[cfg(not(target_os = "linux"))]
-mod libc_like {
-    pub const ENFILE: i32 = 23;
-    pub const EMFILE: i32 = 24;
-    pub const ENOBUFS: i32 = 55;
-    pub const ENOTDIR: i32 = 20;
-    pub const EISDIR: i32 = 21;
-    pub const EROFS: i32 = 30;
-    pub const ENAMETOOLONG: i32 = 63;
-    pub const ENOTSOCK: i32 = 38;
-    pub const EPROTOTYPE: i32 = 41;
-    pub const ENETUNREACH: i32 = 51;
-    pub const EHOSTUNREACH: i32 = 65;
+/// Names for the OS error numbers that `io::ErrorKind` does not cover (the numbers the
+/// BSDs and macOS share).
+#[cfg(all(unix, not(target_os = "linux")))]
+fn raw_name(code: i32) -> Option<&'static str> {
+    Some(match code {
+        20 => "ENOTDIR",
+        21 => "EISDIR",
+        23 => "ENFILE",
+        24 => "EMFILE",
+        30 => "EROFS",
+        38 => "ENOTSOCK",
+        41 => "EPROTOTYPE",
+        51 => "ENETUNREACH",
+        55 => "ENOBUFS",
+        63 => "ENAMETOOLONG",
+        65 => "EHOSTUNREACH",
+        _ => return None,
+    })
+}
+
+/// Names for the Win32 and Winsock error codes that `io::ErrorKind` does not cover, as
+/// libuv translates them (its `uv_translate_sys_error`).
+#[cfg(windows)]
+fn raw_name(code: i32) -> Option<&'static str> {
+    Some(match code {
+        4 | 10024 => "EMFILE",   // ERROR_TOO_MANY_OPEN_FILES, WSAEMFILE
+        206 => "ENAMETOOLONG",   // ERROR_FILENAME_EXCED_RANGE
+        231 => "EBUSY",          // ERROR_PIPE_BUSY
+        109 | 232 => "EPIPE",    // ERROR_BROKEN_PIPE, ERROR_NO_DATA
+        233 => "ENOTCONN",       // ERROR_PIPE_NOT_CONNECTED
+        121 => "ETIMEDOUT",      // ERROR_SEM_TIMEOUT
+        267 => "ENOTDIR",        // ERROR_DIRECTORY
+        10038 => "ENOTSOCK",     // WSAENOTSOCK
+        10041 => "EPROTOTYPE",   // WSAEPROTOTYPE
+        10051 => "ENETUNREACH",  // WSAENETUNREACH
+        10055 => "ENOBUFS",      // WSAENOBUFS
+        10065 => "EHOSTUNREACH", // WSAEHOSTUNREACH
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

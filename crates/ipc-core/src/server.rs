@@ -393,7 +393,12 @@ impl Listener {
             #[cfg(windows)]
             Endpoint::Unix(path) => crate::pipe::PipeListener::bind(path)
                 .map(Listener::Pipe)
-                .map_err(|e| IpcError::io("listen", endpoint.display(), e)),
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AddrInUse => IpcError::AddressInUse {
+                        path: endpoint.display(),
+                    },
+                    _ => IpcError::io("listen", endpoint.display(), e),
+                }),
             Endpoint::Tcp { host, port } => {
                 let addr = resolve(host, *port, None).await?[0];
                 let listener = tokio::net::TcpListener::bind(addr)

@@ -137,6 +137,21 @@ impl Split {
         }
     }
 
+    /// A Windows named pipe: no half-close, so ending it closes it.
+    #[cfg(windows)]
+    pub(crate) fn pipe<S>(stream: S) -> Split
+    where
+        S: AsyncRead + AsyncWrite + Send + 'static,
+    {
+        let (r, w) = tokio::io::split(stream);
+        Split {
+            reader: Box::new(r),
+            writer: WriteSide::Pipe(Box::new(w)),
+            peer: None,
+            credentials: None,
+        }
+    }
+
     #[cfg(unix)]
     pub(crate) fn unix(stream: tokio::net::UnixStream) -> Split {
         let credentials = credentials_of(&stream);

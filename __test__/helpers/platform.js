@@ -1,0 +1,47 @@
+'use strict';
+/**
+ * What the tests need to know about the platform they run on. On Windows node-ipc's local
+ * sockets are named pipes: a path `p` is served and dialled as the pipe `\\.\pipe\` + `p`
+ * without its leading `/`, every `/` turned into `-` (the contract's pipe conversion, spec
+ * §2.2). The tests' own `node:net` peers dial and listen on that name; the package is given
+ * the path, as a user gives it.
+ */
+const IS_WINDOWS = process.platform === 'win32';
+const PIPE_PREFIX = '\\\\.\\pipe\\';
+
+/** The name a local socket path is reachable under with node:net on this platform. */
+function localName(p) {
+  if (!IS_WINDOWS || p.startsWith(PIPE_PREFIX)) return p;
+  return PIPE_PREFIX + p.replace(/^\//, '').replace(/\//g, '-');
+}
+
+/**
+ * Test options for a test whose behaviour does not exist on Windows (socket files, unlink,
+ * sun_path limits, credentials): skipped there, with the reason.
+ */
+function unixOnly(reason, opts = {}) {
+  return IS_WINDOWS ? { ...opts, skip: `Windows has no ${reason}` } : opts;
+}
+
+/**
+ * Whether this is Windows emulated by wine (its system32 has wineboot.exe). The project
+ * tests its Windows build under wine, which differs from Windows in a few places listed in
+ * the README (e.g. it does not enforce FILE_FLAG_FIRST_PIPE_INSTANCE).
+ */
+const UNDER_WINE = IS_WINDOWS && require('fs').existsSync(`${process.env.SystemRoot || 'C:\\windows'}\\system32\\wineboot.exe`);
+
+/**
+ * Test options for a test of Windows behaviour that wine does not emulate: a second server
+ * on a pipe name in use succeeds under wine (it ignores FILE_FLAG_FIRST_PIPE_INSTANCE, and
+ * Node's own net.Server does the same there), so EADDRINUSE cannot be seen.
+ */
+function notUnderWine(opts = {}) {
+  return UNDER_WINE ? { ...opts, skip: 'wine does not enforce FILE_FLAG_FIRST_PIPE_INSTANCE (README: Platforms)' } : opts;
+}
+
+/** Whether a JS source file can be dynamically imported by this path (Windows needs a URL). */
+function importable(file) {
+  return IS_WINDOWS ? require('url').pathToFileURL(file).href : file;
+}
+
+module.exports = { IS_WINDOWS, UNDER_WINE, localName, unixOnly, notUnderWine, importable };
