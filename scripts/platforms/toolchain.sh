@@ -8,7 +8,7 @@ set -euo pipefail
 amd64=(rustc-web cargo-web rust-web-src libstd-rust-web-dev gcc-mingw-w64-x86-64
   binutils-mingw-w64-x86-64 wine64 wine qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   musl-tools)
-arm64=(libstd-rust-web-dev:arm64)
+arm64=(libstd-rust-web-dev:arm64 libc6:arm64 libstdc++6:arm64)
 
 missing() {
   local out=()
