@@ -14,16 +14,16 @@ const KIB = 1024;
 
 /**
  * Server-side code for the fixture's `eval`: broadcasts `n` 1 KiB messages, yielding in between.
- * With `pacePid`, the loop is paced by that peer's socket (no new batch while more than 64 KiB
- * wait for it), as a producer paced by its healthy consumers is; every other socket's queue
- * grows as its reader allows.
+ * With `paceId`, the loop is paced by the socket with that `socket.id` (no new batch while
+ * more than 64 KiB wait for it), as a producer paced by its healthy consumers is; every other
+ * socket's queue grows as its reader allows.
  */
-function broadcastLoop(n, pacePid) {
+function broadcastLoop(n, paceId) {
   return `
     let i = 0;
     const pad = 'p'.repeat(1000);
-    const pace = ${pacePid ? `server.sockets.find((s) => s.peer && s.peer.pid === ${pacePid})` : 'null'};
-    if (${Boolean(pacePid)} && !pace) throw new Error('no socket from pid ${pacePid}');
+    const pace = ${paceId ? `server.sockets.find((s) => s.id === ${JSON.stringify(paceId)})` : 'null'};
+    if (${Boolean(paceId)} && !pace) throw new Error('no socket with id ${paceId}');
     const tick = () => {
       for (let k = 0; k < 200 && i < ${n}; k++) server.broadcast('seq', { i: i++, pad });
       if (i >= ${n}) out({ ev: 'broadcast-done', count: i });
@@ -41,13 +41,13 @@ test('maxQueuedBytes: a peer that never reads is destroyed with ENOBUFS; a healt
   await server.waitFor('start');
   const stuck = await s.rawConnect(path);
   stuck.socket.pause(); // reads nothing
-  const healthy = s.spawnPeer('client.js', [{ path, tally: ['seq'], tallyEvery: 20000 }], { impl: 'native' });
+  const healthy = s.spawnPeer('client.js', [{ path, tally: ['seq'], tallyEvery: 20000, emitOnConnect: [{ type: 'hello', data: { id: 'healthy' } }] }], { impl: 'native' });
   await healthy.waitFor('connect');
-  await server.waitForCount('connect', 2);
+  await server.waitFor({ ev: 'message', type: 'hello', socketId: 'healthy' });
   const N = 20000; // 20 MB to each client
   // Paced by the healthy client: the only queue that may grow past the limit is the stuck one's,
   // however slowly the healthy process is scheduled.
-  await server.request({ cmd: 'eval', code: broadcastLoop(N, healthy.pid) });
+  await server.request({ cmd: 'eval', code: broadcastLoop(N, 'healthy') });
   await server.waitFor('broadcast-done', 20000);
 
   const err = await server.waitFor('error', 10000);
@@ -230,9 +230,9 @@ test('maxQueuedBytes on UDP: datagrams that would pass the limit while waiting t
 // so whether the writes still wait in the queue of the connecting socket is a race; the
 // same rule is tested in Rust (tests/backpressure.rs). The JavaScript-thread driver hands
 // the connection over only when this thread is free again: the loop runs while connecting.
-const TOKIO = process.env.NODE_IPC_NATIVE_DRIVER === 'tokio';
+const TOKIO = process.env.NODE_IPC_NATIVE_DRIVER === 'tokio' || h.IS_WINDOWS; // Windows: always tokio
 
-test("drain while connecting: writes are taken until the addon's queue reaches its high-water mark (256 KiB), then write() returns false until 'drain', which comes once connected and sent", { ...T, skip: TOKIO && 'tokio driver: the connection may complete during the loop (tested in Rust)' }, async (t) => {
+test("drain while connecting: writes are taken until the addon's queue reaches its high-water mark (256 KiB), then write() returns false until 'drain', which comes once connected and sent", { ...T, skip: TOKIO && 'tokio driver (the only one on Windows): the connection may complete during the loop (tested in Rust)' }, async (t) => {
   const s = h.scope(t);
   const path = s.socketPath('bp-connecting');
   const server = s.spawnPeer('server.js', [{ path, tally: ['seq'], tallyEvery: 400 }], { impl: 'native' });

@@ -40,7 +40,7 @@ async function slowReader(s, p, pauseMs, enough = Infinity) {
       socket.on('end', () => resolve(Buffer.concat(chunks)));
     });
   });
-  await new Promise((resolve) => server.listen(p, resolve));
+  await new Promise((resolve) => server.listen(h.localName(p), resolve));
   return received;
 }
 

@@ -5,7 +5,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('child_process');
 const path = require('path');
-const { importable, IS_WINDOWS } = require('./helpers/platform');
+const { importable, IS_WINDOWS, notUnderWine } = require('./helpers/platform');
 
 test('§1.3 import ipc, { IPCModule, IPC } from the package gives the same singleton as require', () => {
   const root = path.join(__dirname, '..');
@@ -31,7 +31,7 @@ test('§1.3 import ipc, { IPCModule, IPC } from the package gives the same singl
   });
 });
 
-test('§1.3 by package name: import resolves to the ESM entry, require to the CommonJS one, same singleton', (t) => {
+test('§1.3 by package name: import resolves to the ESM entry, require to the CommonJS one, same singleton', notUnderWine('junction'), (t) => {
   const fs = require('fs');
   const os = require('os');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nin-esm-'));

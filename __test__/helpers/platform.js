@@ -30,13 +30,19 @@ function unixOnly(reason, opts = {}) {
  */
 const UNDER_WINE = IS_WINDOWS && require('fs').existsSync(`${process.env.SystemRoot || 'C:\\windows'}\\system32\\wineboot.exe`);
 
-/**
- * Test options for a test of Windows behaviour that wine does not emulate: a second server
- * on a pipe name in use succeeds under wine (it ignores FILE_FLAG_FIRST_PIPE_INSTANCE, and
- * Node's own net.Server does the same there), so EADDRINUSE cannot be seen.
- */
-function notUnderWine(opts = {}) {
-  return UNDER_WINE ? { ...opts, skip: 'wine does not enforce FILE_FLAG_FIRST_PIPE_INSTANCE (README: Platforms)' } : opts;
+/** Why wine cannot show what a test checks (README: Platforms lists each with the evidence). */
+const WINE_LIMITS = {
+  // A second server on a pipe name in use succeeds under wine (Node's own net.Server too).
+  firstPipeInstance: 'wine does not enforce FILE_FLAG_FIRST_PIPE_INSTANCE, so EADDRINUSE on a pipe in use cannot be seen',
+  // fs.symlinkSync(dir, link, 'junction') fails with ENOTSUP under wine 8.
+  junction: 'wine 8 cannot create directory junctions',
+};
+
+/** Test options for Windows behaviour that wine does not emulate: skipped under wine only. */
+function notUnderWine(limit = 'firstPipeInstance', opts = {}) {
+  if (typeof limit === 'object') return notUnderWine('firstPipeInstance', limit);
+  if (!WINE_LIMITS[limit]) throw new Error(`unknown wine limit ${limit}`);
+  return UNDER_WINE ? { ...opts, skip: WINE_LIMITS[limit] } : opts;
 }
 
 /** Whether a JS source file can be dynamically imported by this path (Windows needs a URL). */
