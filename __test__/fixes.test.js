@@ -194,7 +194,7 @@ test('FIX Q35: event names that are Object.prototype members work like any other
   assert.equal(plain.exitInfo, null);
 });
 
-test('FIX Q45: unlink:true refuses a path holding a regular file: error EEXIST naming the path, the file is kept, no start (9.2.1 deletes the file)', T, async (t) => {
+test('FIX Q45: unlink:true refuses a path holding a regular file: error EEXIST naming the path, the file is kept, no start (9.2.1 deletes the file)', h.unixOnly('socket files', T), async (t) => {
   const s = h.scope(t);
   const p = s.socketPath('q45-file');
   fs.writeFileSync(p, 'precious');
@@ -208,7 +208,7 @@ test('FIX Q45: unlink:true refuses a path holding a regular file: error EEXIST n
   assert.equal(fs.readFileSync(p, 'utf8'), 'precious');
 });
 
-test('FIX Q45: unlink:true refuses a path holding a directory: error EEXIST, the directory is kept (9.2.1: EISDIR from unlink is ignored, then listen fails EADDRINUSE)', T, async (t) => {
+test('FIX Q45: unlink:true refuses a path holding a directory: error EEXIST, the directory is kept (9.2.1: EISDIR from unlink is ignored, then listen fails EADDRINUSE)', h.unixOnly('socket files', T), async (t) => {
   const s = h.scope(t);
   const p = s.socketPath('q45-dir');
   fs.mkdirSync(p);
@@ -221,7 +221,7 @@ test('FIX Q45: unlink:true refuses a path holding a directory: error EEXIST, the
   assert.equal(fs.readFileSync(path.join(p, 'inside'), 'utf8'), 'x');
 });
 
-test('FIX Q45: unlink:true on the path of a live server: error EADDRINUSE, the first server keeps its path and clients (9.2.1 unlinks it and takes the path over)', T, async (t) => {
+test('FIX Q45: unlink:true on the path of a live server: error EADDRINUSE, the first server keeps its path and clients (9.2.1 unlinks it and takes the path over)', h.notUnderWine(T), async (t) => {
   const s = h.scope(t);
   const p = s.socketPath('q45-live');
   const first = spawnServer(s, { path: p });
@@ -244,7 +244,7 @@ test('FIX Q45: unlink:true on the path of a live server: error EADDRINUSE, the f
   assert.equal(first.events('connect').length, 3);
 });
 
-test('FIX Q45: unlink:true on the path of a live node-ipc 9.2.1 server: EADDRINUSE, the path stays with it', T, async (t) => {
+test('FIX Q45: unlink:true on the path of a live node-ipc 9.2.1 server: EADDRINUSE, the path stays with it', h.notUnderWine(T), async (t) => {
   const s = h.scope(t);
   const p = s.socketPath('q45-peer');
   const first = spawnServer(s, { path: p }, PEER);

@@ -11,7 +11,7 @@ const T = { timeout: 20000 };
 function logLines(peer, path) {
   return peer.lines
     .filter((l) => l.ev === 'log')
-    .map((l) => l.line.split(path).join('<path>'))
+    .map((l) => l.line.split(h.localName(path)).join('<path>').split(path).join('<path>'))
     .map((line) => line.replace(/\n    at [\s\S]*?(?=\n  [a-z]|\n\}|$)/g, '\n    at <stack>'));
 }
 

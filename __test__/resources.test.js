@@ -56,7 +56,7 @@ for (const [name, env] of DRIVERS) {
     const sockets = [];
     s.defer(() => sockets.forEach((c) => c.destroy()));
     for (let i = 0; i < N; i++) {
-      const c = net.connect(path);
+      const c = net.connect(h.localName(path));
       sockets.push(c);
       await new Promise((resolve, reject) => { c.once('connect', resolve); c.once('error', reject); });
       c.write(`{"type":"x","data":"${'p'.repeat(100)}`);

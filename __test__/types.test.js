@@ -108,10 +108,13 @@ function legacyAgainstTypes() {
   }, ['--listFiles']);
 }
 
-/** The files each module specifier resolved to, from a --traceResolution output. */
+/**
+ * The files each module specifier resolved to, from a --traceResolution output, as this
+ * platform's paths (tsc prints forward slashes on Windows too).
+ */
 function resolvedTo(output, name) {
   const re = new RegExp(`^======== Module name '${name}' was (successfully resolved to '([^']+)'|not resolved)`, 'gm');
-  return [...output.matchAll(re)].map((m) => m[2] || '(not resolved)');
+  return [...output.matchAll(re)].map((m) => (m[2] ? path.normalize(m[2]) : '(not resolved)'));
 }
 
 function assertResolution(r, config) {

@@ -11,7 +11,7 @@
  *   <tmp>/node-ipc/package.json                {"main": "node-ipc.js"}: the 2-level-deep files
  *                                              (example/rawBuffer/*.js) require
  *                                              '../../../node-ipc', i.e. the folder <tmp>/node-ipc
- *   <tmp>/node-ipc/local-node-ipc-certs        symlink to this repository's certificates
+ *   <tmp>/node-ipc/local-node-ipc-certs        copy of this repository's test certificates
  *
  * "This package" is implPath('native'): the repository root, or what OUR_IMPL names
  * (OUR_IMPL=node-ipc runs the examples against the reference 9.2.1, to check the harness).
@@ -96,7 +96,8 @@ function layoutExamples() {
     path.join(repo, 'package.json'),
     JSON.stringify({ name: 'node-ipc', private: true, main: 'node-ipc.js' }, null, 2) + '\n'
   );
-  fs.symlinkSync(CERTS, path.join(repo, 'local-node-ipc-certs'), 'dir');
+  // A copy, not a symlink: directory links need privileges on Windows and fail under wine.
+  fs.cpSync(CERTS, path.join(repo, 'local-node-ipc-certs'), { recursive: true });
   return {
     base,
     repo,
