@@ -9,9 +9,11 @@ const h = require('./helpers');
 const T = { timeout: 20000 };
 
 function logLines(peer, path) {
+  // On Windows the pipe name, and inside inspected error objects its escaped form.
+  const names = [h.localName(path).replace(/\\/g, '\\\\'), h.localName(path), path];
   return peer.lines
     .filter((l) => l.ev === 'log')
-    .map((l) => l.line.split(h.localName(path)).join('<path>').split(path).join('<path>'))
+    .map((l) => names.reduce((line, name) => line.split(name).join('<path>'), l.line))
     .map((line) => line.replace(/\n    at [\s\S]*?(?=\n  [a-z]|\n\}|$)/g, '\n    at <stack>'));
 }
 

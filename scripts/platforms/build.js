@@ -132,11 +132,19 @@ function build(suffix, { lto = false } = {}) {
       CARGO_TARGET_DIR: targetDir,
       CARGO_PROFILE_RELEASE_LTO: lto ? 'true' : 'false',
       CARGO_PROFILE_RELEASE_CODEGEN_UNITS: lto ? '1' : '16',
+      // What ships carries no symbol tables (the Windows DLL was 'stripped to external PDB'
+      // anyway; the Linux ones were not).
+      CARGO_PROFILE_RELEASE_STRIP: 'symbols',
     },
   });
   const out = artifact(suffix);
   mkdirp(path.dirname(out));
   fs.copyFileSync(path.join(targetDir, target.triple, 'release', output), out);
+  if (suffix.endsWith('-musl')) {
+    // musl-gcc links against `libc.so`, which musl distributions ship only in their -dev
+    // package; name the library as Alpine's own binaries do.
+    run('patchelf', ['--replace-needed', 'libc.so', 'libc.musl-x86_64.so.1', out]);
+  }
   console.log(`built ${suffix} in ${since(start)}: ${path.relative(root, out)}`);
   return out;
 }

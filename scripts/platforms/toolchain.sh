@@ -2,12 +2,13 @@
 # Installs, from Debian's packages, what the cross builds and the emulated test runs need:
 # Debian's rustc-web with std's sources (Windows has no prebuilt std for this rustc, so it is
 # built with -Zbuild-std), mingw-w64 (Windows linker), wine (runs the official node.exe),
-# qemu-user (runs the official arm64 node), the aarch64 cross gcc and arm64 std, and musl-gcc.
+# qemu-user (runs the official arm64 node), the aarch64 cross gcc and arm64 std (with the arm64
+# glibc and libstdc++ the official arm64 node needs), musl-gcc and patchelf.
 # Idempotent: does nothing when everything is there. Needs root and apt.
 set -euo pipefail
 amd64=(rustc-web cargo-web rust-web-src libstd-rust-web-dev gcc-mingw-w64-x86-64
   binutils-mingw-w64-x86-64 wine64 wine qemu-user gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-  musl-tools)
+  musl-tools patchelf)
 arm64=(libstd-rust-web-dev:arm64 libc6:arm64 libstdc++6:arm64)
 
 missing() {
