@@ -41,7 +41,6 @@ function trackPath(p) {
 }
 
 function unlinkQuiet(p) {
-  if (IS_WINDOWS) return; // pipes vanish with their last handle; there is no file
   try {
     fs.unlinkSync(p);
   } catch (e) {

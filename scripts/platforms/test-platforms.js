@@ -23,7 +23,7 @@ const wine = require('./wine');
 
 /** The suites run on Windows (under wine) and, with --qemu-suites, on arm64. */
 const SUITES = ['server', 'client-state', 'wire-bytes', 'interop', 'tcp', 'tls', 'udp', 'sync', 'raw-buffer',
-  'limits', 'examples', 'platform', 'fixes', 'fixes-net', 'hostile-frames', 'backpressure', 'event-bus',
+  'limits', 'examples', 'platform', 'fixes', 'fixes-net', 'hostile-frames', 'backpressure', 'faults', 'event-bus',
   'esm', 'module-shape', 'config', 'frame', 'jasmine-behaviours', 'server-facade', 'log', 'logging'];
 
 const argv = process.argv.slice(2);
@@ -92,7 +92,11 @@ async function suites(suffix, timeoutMs) {
     record(`${suffix}: suites`, false, `no summary (exit ${r.code}); log ${r.log}`);
     return;
   }
-  for (let i = 0; i < pass; i++) results.push({ name: `${suffix} test`, ok: true });
+  // A test file that dies or hangs without reporting its tests shows up as one test named
+  // after the file (node:test counts it as passed when it was killed): each is a failure.
+  const silent = [...r.output.matchAll(/^# Subtest: (.*\.test\.js)$/gm)].map((m) => m[1]);
+  for (const file of silent) record(`${suffix}: ${file} reported no tests`, false);
+  for (let i = 0; i < pass - silent.length; i++) results.push({ name: `${suffix} test`, ok: true });
   const failing = r.output.split('\n').filter((l) => /^\s*not ok \d+ - /.test(l) && !/# (SKIP|TODO)/.test(l)).map((l) => l.trim());
   for (let i = 0; i < fail; i++) results.push({ name: `${suffix} test`, ok: false, detail: failing[i] || '' });
   console.log(`${fail ? 'FAIL' : 'PASS'}  ${suffix}: ${SUITES.length} suites: ${pass} passed, ${fail} failed, ${skipped} skipped (${since(start)}; log ${path.relative(root, r.log)})`);
