@@ -25,9 +25,9 @@ function broadcastLoop(n, paceId) {
     const pace = ${paceId ? `server.sockets.find((s) => s.id === ${JSON.stringify(paceId)})` : 'null'};
     if (${Boolean(paceId)} && !pace) throw new Error('no socket with id ${paceId}');
     const tick = () => {
+      if (pace && !pace.destroyed && pace.writableLength > 65536) return setTimeout(tick, 1);
       for (let k = 0; k < 200 && i < ${n}; k++) server.broadcast('seq', { i: i++, pad });
       if (i >= ${n}) out({ ev: 'broadcast-done', count: i });
-      else if (pace && pace.writableLength > 65536) setTimeout(tick, 1);
       else setImmediate(tick);
     };
     tick();

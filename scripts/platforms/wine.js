@@ -8,7 +8,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const { cache, run, mkdirp } = require('./common');
 const { nodeBinary } = require('./node-bins');
 
@@ -61,9 +61,9 @@ function runNode(args, { cwd, out, extraEnv = {}, timeoutMs = 0 } = {}) {
   });
 }
 
-/** Ends the prefix's wineserver and every Windows process left in it. */
+/** Ends the prefix's wineserver and every Windows process left in it (none running: fine). */
 function stop() {
-  if (fs.existsSync(prefix)) run('/usr/lib/wine/wineserver', ['-k'], { env: env(), show: false, stdio: 'ignore' });
+  if (fs.existsSync(prefix)) spawnSync('/usr/lib/wine/wineserver', ['-k'], { env: env(), stdio: 'ignore' });
 }
 
 module.exports = { setup, runNode, stop, prefix };

@@ -204,6 +204,9 @@ fn errno_name(err: &io::Error) -> Option<&'static str> {
         K::AddrInUse => Some("EADDRINUSE"),
         K::AddrNotAvailable => Some("EADDRNOTAVAIL"),
         K::BrokenPipe => Some("EPIPE"),
+        // A TLS peer that closed without close_notify (rustls reports the truncation):
+        // what Node reports when a TLS peer goes away mid-stream.
+        K::UnexpectedEof => Some("ECONNRESET"),
         K::TimedOut => Some("ETIMEDOUT"),
         K::InvalidInput => Some("EINVAL"),
         _ => None,
@@ -287,6 +290,16 @@ mod tests {
         );
         assert_eq!(err.to_string(), "connect ENOENT /tmp/app.world");
         assert_eq!(err.code(), Some("ENOENT"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn os_error_numbers_without_an_error_kind_get_node_names() {
+        let named = |code| errno_name(&io::Error::from_raw_os_error(code));
+        assert_eq!(named(24), Some("EMFILE"));
+        assert_eq!(named(105), Some("ENOBUFS"));
+        assert_eq!(named(113), Some("EHOSTUNREACH"));
+        assert_eq!(named(9999), None);
     }
 
     #[test]
