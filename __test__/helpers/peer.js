@@ -12,6 +12,7 @@ const path = require('path');
 const util = require('util');
 const { spawn } = require('child_process');
 const { implPath } = require('./impl');
+const { WAIT_SCALE } = require('./platform');
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures');
 const DEFAULT_TIMEOUT = 5000;
@@ -154,8 +155,8 @@ class Peer {
       };
       const timer = setTimeout(() => {
         done();
-        reject(this._failure(`timed out after ${timeoutMs} ms waiting for ${what}`));
-      }, timeoutMs);
+        reject(this._failure(`timed out after ${timeoutMs * WAIT_SCALE} ms waiting for ${what}`));
+      }, timeoutMs * WAIT_SCALE);
       const done = () => {
         clearTimeout(timer);
         this._waiters.delete(w);
@@ -171,8 +172,8 @@ class Peer {
     if (this.exitInfo) return Promise.resolve(this.exitInfo);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(this._failure(`did not exit within ${timeoutMs} ms`)),
-        timeoutMs
+        () => reject(this._failure(`did not exit within ${timeoutMs * WAIT_SCALE} ms`)),
+        timeoutMs * WAIT_SCALE
       );
       this.exited.then((info) => {
         clearTimeout(timer);

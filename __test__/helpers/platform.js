@@ -45,9 +45,16 @@ function notUnderWine(limit = 'firstPipeInstance', opts = {}) {
   return UNDER_WINE ? { ...opts, skip: WINE_LIMITS[limit] } : opts;
 }
 
+/**
+ * How much longer every wait for an event may take: `NIPC_TEST_WAIT_SCALE` (at least 1).
+ * scripts/platforms sets it under qemu, where node starts in seconds and runs several
+ * times slower; the waits themselves are written for native speed.
+ */
+const WAIT_SCALE = Math.max(1, Number(process.env.NIPC_TEST_WAIT_SCALE) || 1);
+
 /** Whether a JS source file can be dynamically imported by this path (Windows needs a URL). */
 function importable(file) {
   return IS_WINDOWS ? require('url').pathToFileURL(file).href : file;
 }
 
-module.exports = { IS_WINDOWS, UNDER_WINE, localName, unixOnly, notUnderWine, importable };
+module.exports = { IS_WINDOWS, UNDER_WINE, WAIT_SCALE, localName, unixOnly, notUnderWine, importable };

@@ -4,7 +4,7 @@
  * and a raw client (hand-written frames, malformed input). Both are tracked for cleanup.
  */
 const net = require('net');
-const { localName } = require('./platform');
+const { localName, WAIT_SCALE } = require('./platform');
 
 const DEFAULT_TIMEOUT = 5000;
 const liveHandles = new Set();
@@ -25,7 +25,7 @@ function waitUntil(fn, timeoutMs = DEFAULT_TIMEOUT, what = 'condition', interval
         resolve(v);
         return;
       }
-      if (Date.now() - started > timeoutMs) {
+      if (Date.now() - started > timeoutMs * WAIT_SCALE) {
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
         return;
       }
@@ -40,8 +40,8 @@ function onceWithin(emitter, event, timeoutMs = DEFAULT_TIMEOUT) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       emitter.removeListener(event, handler);
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for '${event}'`));
-    }, timeoutMs);
+      reject(new Error(`timed out after ${timeoutMs * WAIT_SCALE} ms waiting for '${event}'`));
+    }, timeoutMs * WAIT_SCALE);
     function handler(...args) {
       clearTimeout(timer);
       resolve(args);
@@ -104,7 +104,7 @@ class RawConn {
     return Promise.race([
       this.closedPromise,
       new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`connection did not close within ${timeoutMs} ms`)), timeoutMs).unref()
+        setTimeout(() => reject(new Error(`connection did not close within ${timeoutMs * WAIT_SCALE} ms`)), timeoutMs * WAIT_SCALE).unref()
       ),
     ]);
   }

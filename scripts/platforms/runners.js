@@ -58,7 +58,8 @@ function runNode(suffix, args, { cwd, out, env = {}, timeoutMs = 0 }) {
         cwd,
         out,
         timeoutMs,
-        env: { ...env, NIPC_QEMU_NODE: wrapper, NODE_OPTIONS: `-r ${preload}` },
+        // The tests' waits are written for native speed; emulated node is several times slower.
+        env: { NIPC_TEST_WAIT_SCALE: '4', ...env, NIPC_QEMU_NODE: wrapper, NODE_OPTIONS: `-r ${preload}` },
       });
     }
     default:
