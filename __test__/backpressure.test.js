@@ -142,7 +142,11 @@ for (const impl of ['native', 'node-ipc']) {
     assert.ok(seen.needDrainAfterFalse.every((v) => v === true), 'writableNeedDrain is true after write() returned false');
     assert.ok(seen.needDrainInDrain.every((v) => v === false), "writableNeedDrain is false in 'drain'");
     assert.ok(seen.queuedAtFalse[0], 'writableLength > 0 when write() first returned false');
-    const bytes = await peer.waitBytes((b) => b.length >= 2000 * 4026, 20000);
+    // Every frame's exact length (the index's digits vary): a fixed estimate could be
+    // reached before the last frame arrived.
+    let total = 0;
+    for (let i = 0; i < 2000; i++) total += JSON.stringify({ type: 'seq', data: { i, pad: 'p'.repeat(4000) } }).length + 1;
+    const bytes = await peer.waitBytes(total, 20000);
     const frames = bytes.toString().split('\f').slice(0, -1).map((f) => JSON.parse(f).data.i);
     assert.deepEqual(frames, Array.from({ length: 2000 }, (_, k) => k));
   });
