@@ -3,7 +3,7 @@
 
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
-const { NativeClient, EVENT } = require('./native');
+const { NativeClient, EVENT, framesPartial, framesLength } = require('./native');
 const { SocketFacade } = require('./socket-facade');
 const { SendQueue } = require('./send-queue');
 const { WriteBatch, deliveringEvents } = require('./write-batch');
@@ -142,31 +142,45 @@ function startAttempt(client, address) {
   const native = new NativeClient(deliveringEvents((kind, conn, text, bytes, flag) => {
     switch (kind) {
       case EVENT.FRAMES:
-        receiveFrames(client, socket, text, flag === 1);
+        if (socket.destroyed) break;
+        socket._received(framesLength(flag));
+        receiveFrames(client, socket, text, framesPartial(flag));
+        socket._emitData(text, null);
         break;
       case EVENT.RAW:
         // As with net.Socket, nothing more is read once the socket is destroyed.
         if (socket.destroyed) break;
+        socket._received(bytes.length);
         if (!config.silent) client.log('## received events ##');
         client.publish('data', rawDecoder.decode(bytes));
         if (config.sync) client.queue.next();
+        socket._emitData(null, bytes);
         break;
       case EVENT.CONNECTED:
         socket._markConnected(text);
+        // node-ipc's own 'connect' listener came first; the user's socket listeners after.
         client.publish('connect');
         client.retriesRemaining = config.maxRetries;
         client.log('retrying reset');
+        socket.emit('connect');
+        socket.emit('ready');
+        break;
+      case EVENT.END:
+        socket._markEnded();
         break;
       case EVENT.DRAIN:
         socket._drained();
         break;
-      case EVENT.ERROR:
-        reportError(client, systemError(text, address));
+      case EVENT.ERROR: {
+        const err = systemError(text, address);
+        reportError(client, err);
+        socket._error(err);
         break;
+      }
       case EVENT.CLOSED:
         finished = true;
-        socket._markClosed(flag === 1);
-        connectionClosed(client);
+        socket._markClosed();
+        connectionClosed(client, socket, flag === 1);
         break;
       default:
         break;
@@ -178,6 +192,9 @@ function startAttempt(client, address) {
     end: () => { batch.flush(); native.end(); },
     destroy: () => { batch.flush(); native.destroy(); },
     queued: () => native.queuedBytes() + batch.size,
+    setNoDelay: (c, on) => native.setNoDelay(on),
+    setKeepAlive: (c, on, secs) => native.setKeepAlive(on, secs),
+    localAddress: () => native.localAddress(),
   }, CONN, { connecting: true });
   socket.setEncoding(config.encoding);
   client.socket = socket;
@@ -198,9 +215,11 @@ function startAttempt(client, address) {
       process.nextTick(() => {
         if (finished) return;
         finished = true;
-        reportError(client, nativeThrowToError(err));
-        socket._markClosed(true);
-        connectionClosed(client);
+        const error = nativeThrowToError(err);
+        reportError(client, error);
+        socket._error(error);
+        socket._markClosed();
+        connectionClosed(client, socket, true);
       });
     },
   };
@@ -223,8 +242,16 @@ function receiveFrames(client, socket, run, partial) {
   if (client.config.sync) client.queue.next();
 }
 
-/** What happens after every closed connection or failed attempt (spec §5.3). */
-function connectionClosed(client) {
+/**
+ * What happens after every closed connection or failed attempt (spec §5.3): node-ipc's
+ * 'close' listener of the socket, then the user's.
+ */
+function connectionClosed(client, socket, hadError) {
+  closeHandling(client);
+  socket._emitClose(hadError);
+}
+
+function closeHandling(client) {
   const config = client.config;
   client.log('connection closed', client.id, client.path,
     client.retriesRemaining, 'tries remaining of', config.maxRetries);

@@ -3,6 +3,7 @@
 // real code uses (close(cb), address(), listening, maxConnections, ref/unref, events).
 
 const { EventEmitter } = require('events');
+const { parseAddress } = require('./socket-facade');
 
 class ListenerFacade extends EventEmitter {
   /**
@@ -24,7 +25,10 @@ class ListenerFacade extends EventEmitter {
     native.setRef(true);
   }
 
-  /** The socket path (local sockets) or {address, family, port} (TCP), as net.Server. */
+  /**
+   * The socket path (local sockets) or {address, family, port} (TCP) as net.Server gives
+   * it: the address the listener is bound to, with the port the system chose for port 0.
+   */
   address() {
     return this.listening ? this._address : null;
   }
@@ -60,7 +64,9 @@ class ListenerFacade extends EventEmitter {
     return this;
   }
 
-  _listening() {
+  /** @param {string|null} [bound]  `ip:port` a TCP listener is bound to (the real port for 0) */
+  _listening(bound) {
+    if (bound && typeof this._address === 'object') this._address = parseAddress(bound);
     this.listening = true;
     this.emit('listening');
   }

@@ -3,7 +3,7 @@
 
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
-const { NativeServer, EVENT } = require('./native');
+const { NativeServer, EVENT, framesPartial, framesLength } = require('./native');
 const { SocketFacade, parsePeer } = require('./socket-facade');
 const { WriteBatch, deliveringEvents } = require('./write-batch');
 const { systemError } = require('./system-error');
@@ -33,7 +33,9 @@ class Server {
     this.broadcast = broadcast;
     Object.defineProperty(this, STATE, {
       // The delimiter is captured per server (Q12 fix).
-      value: { delimiter: config.delimiter, listener: null, closing: null },
+      // `network`: made by serveNet, so TCP (or UDP) even on port 0, which node-ipc took
+      // for "no port" and served as a Unix socket named after the host.
+      value: { delimiter: config.delimiter, listener: null, closing: null, network: port !== undefined && port !== false },
     });
     // Registered first, as in node-ipc, so users see socket.disconnected before close.
     this.on('close', socketClosed);
@@ -102,6 +104,9 @@ class Server {
       end: (conn) => { batch.flush(); native.end(conn); },
       destroy: (conn) => { batch.flush(); native.destroy(conn); },
       queued: (conn) => native.queuedBytes(conn),
+      setNoDelay: (conn, on) => native.setNoDelay(conn, on),
+      setKeepAlive: (conn, on, secs) => native.setKeepAlive(conn, on, secs),
+      localAddress: (conn) => native.localAddress(conn),
     };
     state.listener = listener;
     const framing = {
@@ -111,7 +116,7 @@ class Server {
       maxQueuedBytes: config.maxQueuedBytes,
     };
     let address;
-    if (!this.port) {
+    if (!state.network) {
       this.log('starting server as', 'Unix || Windows Socket');
       // On Windows the pipe name is written back to server.path, as node-ipc does.
       if (process.platform === 'win32') this.path = localSocketPath(this.path);
@@ -153,12 +158,14 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
     case EVENT.FRAMES: {
       const socket = listener.facades.get(conn);
       const loud = !server.config.silent;
-      publishFrames(server, socket, text, state.delimiter, flag === 1, (type, data) => {
+      socket._received(framesLength(flag));
+      publishFrames(server, socket, text, state.delimiter, framesPartial(flag), (type, data) => {
         const id = peerId(data);
         if (id !== undefined) socket.id = id;
         if (loud) server.log('received event of : ', type, data);
         server.publish(type, data, socket);
       });
+      socket._emitData(text, null);
       break;
     }
     case EVENT.RAW: {
@@ -170,7 +177,14 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
         decoder = new RawDecoder(server.config.encoding);
         listener.rawDecoders.set(conn, decoder);
       }
+      socket._received(bytes.length);
       server.publish('data', decoder.decode(bytes), socket);
+      socket._emitData(null, bytes);
+      break;
+    }
+    case EVENT.END: {
+      const socket = listener.facades.get(conn);
+      if (socket) socket._markEnded();
       break;
     }
     case EVENT.CONNECTED: {
@@ -191,24 +205,29 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
       const err = systemError(text, conn === 0 ? server.path : undefined);
       server.log(conn === 0 ? 'server error' : 'server socket error', err);
       server.publish('error', err);
+      // As on node-ipc's net.Socket: its own 'error' listener publishes, then the user's.
+      const socket = conn === 0 ? undefined : listener.facades.get(conn);
+      if (socket) socket._error(err);
       break;
     }
     case EVENT.CLOSED: {
       const socket = listener.facades.get(conn);
       listener.facades.delete(conn);
       if (listener.rawDecoders) listener.rawDecoders.delete(conn);
-      socket._markClosed(flag === 1);
+      socket._markClosed();
       state.closing = socket;
       try {
         server.publish('close', flag === 1);
       } finally {
         state.closing = null;
       }
+      // node-ipc's 'close' listener came first; the user's socket listeners after it.
+      socket._emitClose(flag === 1);
       listener.facade._connectionClosed();
       break;
     }
     case EVENT.LISTENING:
-      listener.facade._listening();
+      listener.facade._listening(listener.native.boundAddress());
       server.onStart(undefined);
       break;
     case EVENT.LISTEN_FAILED: {

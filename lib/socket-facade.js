@@ -1,8 +1,11 @@
 'use strict';
 // The object node-ipc code receives where node-ipc 9.x handed out a net.Socket: in server
 // handlers, in `server.sockets` and at `ipc.of[id].socket`. The socket itself is owned by
-// the addon; this facade has a stable identity per connection and the members real code
-// uses. It is an EventEmitter ('connect', 'close', 'drain') but not a net.Socket.
+// the addon; this facade has a stable identity per connection and net.Socket's members
+// and events as real code uses them: 'connect', 'data' (only computed while someone
+// listens), 'end', 'error', 'timeout', 'drain', 'close' (hadError), setTimeout,
+// setNoDelay, setKeepAlive, address(), local/remote address fields, bytesRead/Written,
+// pending, readyState. It is an EventEmitter but not a net.Socket.
 //
 // Backpressure as on net.Socket: `write` returns false when the addon holds bytes the
 // kernel did not take (or the chunk alone reaches the high-water mark); 'drain' follows
@@ -10,6 +13,8 @@
 // addon destroys the connection with an ENOBUFS error instead of queueing without end.
 
 const { EventEmitter } = require('events');
+const { StringDecoder } = require('string_decoder');
+const { IdleTimer, timerDuration } = require('./socket-timeout');
 
 /** net.Socket's default `writableHighWaterMark` on Node 20 (16 KiB). */
 const HIGH_WATER_MARK = 16 * 1024;
@@ -21,7 +26,15 @@ const HIGH_WATER_MARK = 16 * 1024;
  * @property {(conn: number) => void} end
  * @property {(conn: number) => void} destroy
  * @property {(conn: number) => number} queued
+ * @property {(conn: number, on: boolean) => void} setNoDelay
+ * @property {(conn: number, on: boolean, delaySecs: number) => void} setKeepAlive
+ * @property {(conn: number) => (string|null)} localAddress  `ip:port` of a TCP socket
  */
+
+/** Hidden (not enumerable) writable fields, so the facade's keys stay net.Socket-like. */
+function hide(obj, name, value) {
+  Object.defineProperty(obj, name, { value, writable: true });
+}
 
 class SocketFacade extends EventEmitter {
   /**
@@ -45,10 +58,17 @@ class SocketFacade extends EventEmitter {
     this.peer = peer.peer;
     this.encoding = null;
     this.bytesWritten = 0;
-    // Hidden (not enumerable): the addon queues bytes for this connection; a write
-    // returned false and 'drain' is owed.
-    Object.defineProperty(this, '_pressure', { value: false, writable: true });
-    Object.defineProperty(this, '_needDrain', { value: false, writable: true });
+    // The addon queues bytes for this connection; a write returned false and 'drain' is owed.
+    hide(this, '_pressure', false);
+    hide(this, '_needDrain', false);
+    hide(this, '_bytesRead', 0);
+    // getsockname's answer, asked once (as net.Socket caches it).
+    hide(this, '_sockname', null);
+    // setTimeout's timer, made on first use.
+    hide(this, '_idle', null);
+    // setNoDelay/setKeepAlive made before the connection exists, applied on connect.
+    hide(this, '_options', null);
+    hide(this, '_dataDecoder', null);
   }
 
   /** Queues data; it is sent in order, batched with the other writes of this tick. */
@@ -70,6 +90,7 @@ class SocketFacade extends EventEmitter {
       throw new TypeError('The "chunk" argument must be of type string or an instance of Buffer or Uint8Array');
     }
     this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (this._idle !== null) this._idle.touch();
     // A chunk at the high-water mark fills the batch, which is sent at once: whether the
     // kernel took it is known when this returns.
     this._link.write(this._conn, chunk);
@@ -87,6 +108,9 @@ class SocketFacade extends EventEmitter {
     if (typeof data === 'function') {
       callback = data;
       data = undefined;
+    } else if (typeof encoding === 'function') {
+      callback = encoding;
+      encoding = undefined;
     }
     if (data !== undefined && data !== null) this.write(data, encoding);
     if (!this.destroyed && this.writable) {
@@ -107,10 +131,70 @@ class SocketFacade extends EventEmitter {
     return this;
   }
 
-  /** Remembers the encoding (node-ipc calls it); decoding happens in the receive path. */
+  /** The encoding 'data' delivers strings in (node-ipc sets config.encoding). */
   setEncoding(encoding) {
     this.encoding = encoding;
+    this._dataDecoder = null;
     return this;
+  }
+
+  /**
+   * Emits 'timeout' after `msecs` without activity (0 turns it off); `callback` is
+   * added as a one-time 'timeout' listener (removed again by `setTimeout(0, callback)`).
+   */
+  setTimeout(msecs, callback) {
+    const ms = timerDuration(msecs);
+    if (this._idle === null) this._idle = new IdleTimer(this);
+    this._idle.set(this.destroyed ? 0 : ms);
+    if (typeof callback === 'function') {
+      if (ms === 0) this.removeListener('timeout', callback);
+      else this.once('timeout', callback);
+    }
+    return this;
+  }
+
+  /** The idle timeout set with setTimeout (ms), undefined if none was set. */
+  get timeout() {
+    return this._idle === null ? undefined : this._idle.ms;
+  }
+
+  /** TCP_NODELAY on a TCP socket (default on); nothing on a local socket. */
+  setNoDelay(noDelay = true) {
+    return this._option('noDelay', Boolean(noDelay), () => this._link.setNoDelay(this._conn, Boolean(noDelay)));
+  }
+
+  /** Keep-alive probes on a TCP socket, the first after `initialDelay` ms of silence. */
+  setKeepAlive(enable = false, initialDelay = 0) {
+    const secs = Math.max(0, ~~(Number(initialDelay) / 1000));
+    return this._option('keepAlive', [Boolean(enable), secs], () => this._link.setKeepAlive(this._conn, Boolean(enable), secs));
+  }
+
+  _option(name, value, apply) {
+    if (this.destroyed) return this;
+    if (this.connecting) {
+      if (this._options === null) this._options = {};
+      this._options[name] = value;
+    } else {
+      apply();
+    }
+    return this;
+  }
+
+  /** {address, family, port} of the local end of a TCP socket; {} for a local socket. */
+  address() {
+    if (this._sockname !== null) return this._sockname;
+    if (this.destroyed || this.connecting) return {};
+    this._sockname = parseAddress(this._link.localAddress(this._conn));
+    return this._sockname;
+  }
+
+  get localAddress() { return this.address().address; }
+  get localPort() { return this.address().port; }
+  get localFamily() { return this.address().family; }
+
+  /** Bytes received, delimiters included (counted by the addon as they are read). */
+  get bytesRead() {
+    return this._bytesRead;
   }
 
   /** Bytes written and not yet handed to the kernel. */
@@ -132,14 +216,21 @@ class SocketFacade extends EventEmitter {
     return 0;
   }
 
+  /** As net.Socket: true while connecting and once closed (no handle). */
   get pending() {
-    return this.connecting;
+    return this.connecting || this.destroyed;
   }
 
-  // Accepted for compatibility; the addon manages these itself.
-  setNoDelay() { return this; }
-  setKeepAlive() { return this; }
-  setTimeout() { return this; }
+  /** 'opening', 'open', 'readOnly', 'writeOnly' or 'closed', as net.Socket computes it. */
+  get readyState() {
+    if (this.connecting) return 'opening';
+    if (this.readable && this.writable) return 'open';
+    if (this.readable && !this.writable) return 'readOnly';
+    if (!this.readable && this.writable) return 'writeOnly';
+    return 'closed';
+  }
+
+  // Accepted for compatibility: the addon's sockets keep the process alive while open.
   ref() { return this; }
   unref() { return this; }
 
@@ -148,7 +239,59 @@ class SocketFacade extends EventEmitter {
     if (peer) Object.assign(this, parsePeer(peer));
     this.connecting = false;
     this.readable = true;
-    this.emit('connect');
+    const options = this._options;
+    this._options = null;
+    if (options !== null) {
+      if (options.noDelay !== undefined) this.setNoDelay(options.noDelay);
+      if (options.keepAlive !== undefined) this.setKeepAlive(options.keepAlive[0], options.keepAlive[1] * 1000);
+    }
+    if (this._idle !== null) this._idle.touch();
+  }
+
+  /**
+   * Called by the owner for each delivery of received bytes, before it publishes them:
+   * counts them and restarts the idle timer.
+   * @param {number} length  bytes
+   */
+  _received(length) {
+    this._bytesRead += length;
+    if (this._idle !== null) this._idle.touch();
+  }
+
+  /**
+   * Called by the owner after it published a delivery: 'data' for listeners, with the
+   * bytes as a Buffer, or as a string in the socket's encoding.
+   * @param {string|null} text  frames as the addon decoded them (UTF-8)
+   * @param {Buffer|null} bytes  raw bytes (rawBuffer mode)
+   */
+  _emitData(text, bytes) {
+    if (this.listenerCount('data') === 0) return;
+    const encoding = this.encoding;
+    let chunk;
+    if (bytes !== null) {
+      if (!encoding) {
+        chunk = bytes;
+      } else {
+        if (this._dataDecoder === null) this._dataDecoder = new StringDecoder(encoding);
+        chunk = this._dataDecoder.write(bytes);
+      }
+    } else if (!encoding) {
+      chunk = Buffer.from(text, 'utf8');
+    } else {
+      chunk = encoding === 'utf8' || encoding === 'utf-8' ? text : Buffer.from(text, 'utf8').toString(encoding);
+    }
+    this.emit('data', chunk);
+  }
+
+  /** Called by the owner when the peer ended its side: 'end' (the close follows). */
+  _markEnded() {
+    this.readable = false;
+    this.emit('end');
+  }
+
+  /** Called by the owner with a connection error, after it published it. */
+  _error(err) {
+    if (this.listenerCount('error') > 0) this.emit('error', err);
   }
 
   /** Called by the owner when the addon reports bytes queued for this connection. */
@@ -162,14 +305,19 @@ class SocketFacade extends EventEmitter {
     drainIfClear(this);
   }
 
-  /** Called by the owner when the addon reports the connection closed. */
-  _markClosed(hadError) {
+  /** Called by the owner when the addon reports the connection closed ('close' follows). */
+  _markClosed() {
     this._pressure = false;
     this._needDrain = false;
     this.connecting = false;
     this.destroyed = true;
     this.readable = false;
     this.writable = false;
+    if (this._idle !== null) this._idle.set(0);
+  }
+
+  /** Called by the owner once it has published the close. */
+  _emitClose(hadError) {
     this.emit('close', hadError);
   }
 }
@@ -179,6 +327,14 @@ function drainIfClear(socket) {
   if (!socket._needDrain || socket._pressure || socket.destroyed) return;
   socket._needDrain = false;
   socket.emit('drain');
+}
+
+/** `ip:port` (IPv6 in brackets) → {address, family, port}; nothing → {}. */
+function parseAddress(text) {
+  if (!text) return {};
+  const at = text.lastIndexOf(':');
+  const address = text.slice(0, at).replace(/^\[|\]$/g, '');
+  return { address, family: address.includes(':') ? 'IPv6' : 'IPv4', port: Number(text.slice(at + 1)) };
 }
 
 /**
@@ -193,13 +349,8 @@ function parsePeer(peer) {
     const { pid, uid, gid } = JSON.parse(peer);
     return { peer: Object.freeze({ pid: pid === null ? undefined : pid, uid, gid }) };
   }
-  const at = peer.lastIndexOf(':');
-  const address = peer.slice(0, at).replace(/^\[|\]$/g, '');
-  return {
-    remoteAddress: address,
-    remotePort: Number(peer.slice(at + 1)),
-    remoteFamily: address.includes(':') ? 'IPv6' : 'IPv4',
-  };
+  const { address, family, port } = parseAddress(peer);
+  return { remoteAddress: address, remotePort: port, remoteFamily: family };
 }
 
-module.exports = { SocketFacade, parsePeer, HIGH_WATER_MARK };
+module.exports = { SocketFacade, parsePeer, parseAddress, HIGH_WATER_MARK };

@@ -8,6 +8,7 @@ const { NativeUdp, EVENT } = require('./native');
 const { systemError } = require('./system-error');
 const { LARGE_MESSAGE_LOG, publishFrames, peerId } = require('./receive');
 const { deliveringEvents } = require('./write-batch');
+const { parseAddress } = require('./socket-facade');
 
 /** Stands where node-ipc exposed its dgram socket: `server.server` and `server.sockets[0]`. */
 class UdpSocketFacade extends EventEmitter {
@@ -56,7 +57,11 @@ function onUdpEvent(server, state, kind, text, bytes, flag) {
       receiveDatagram(server, state, text, bytes, flag);
       break;
     case EVENT.LISTENING: {
-      socket._bound = { address: String(server.path), family: server.udp4 ? 'IPv4' : 'IPv6', port: Number(server.port) };
+      // Where the socket is bound (the port the system chose for port 0), as dgram says.
+      const bound = state.udp.boundAddress();
+      socket._bound = bound
+        ? parseAddress(bound)
+        : { address: String(server.path), family: server.udp4 ? 'IPv4' : 'IPv6', port: Number(server.port) };
       server.sockets.push(socket);
       server.log('## socket connection to server detected ##');
       server.publish('connect', socket);

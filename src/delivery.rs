@@ -27,6 +27,16 @@ pub mod kind {
     pub const CLOSED: u32 = 7;
     pub const DATAGRAM: u32 = 8;
     pub const DRAIN: u32 = 9;
+    /// The peer ended its side; CLOSED follows.
+    pub const END: u32 = 10;
+
+    /// FRAMES' flag: the run's length in bytes (for `bytesRead`) times two, plus one if
+    /// an incomplete frame is still buffered. A run becomes one JavaScript string, which
+    /// V8 caps far below 2^31 bytes; the length saturates there anyway.
+    pub fn frames_flag(len: usize, partial: bool) -> u32 {
+        let len = u32::try_from(len).unwrap_or(u32::MAX).min(u32::MAX >> 1);
+        (len << 1) | u32::from(partial)
+    }
 }
 
 /// UTF-8 bytes that become a JavaScript string without an intermediate Rust `String`
@@ -143,7 +153,11 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         // consumes the data: the reader resumes once JavaScript has caught up.
         Event::Frames {
             conn, run, partial, ..
-        } => (FRAMES, conn, Some(Utf8(run)), None, u32::from(partial)),
+        } => {
+            let flag = frames_flag(run.len(), partial);
+            (FRAMES, conn, Some(Utf8(run)), None, flag)
+        }
+        Event::Ended { conn } => (END, conn, None, None, 0),
         Event::Raw { conn, bytes, .. } => (RAW, conn, None, Some(Buffer::from(bytes.to_vec())), 0),
         Event::Error { conn, error } => (ERROR, conn, Some(error_text(&error)), None, 0),
         // The sender's address as text, its port as the flag.

@@ -377,6 +377,13 @@ impl Direct {
         self.close(conn, None);
     }
 
+    /// Runs `f` on `conn`'s socket while it is open.
+    pub fn with_socket<T>(&self, conn: ConnId, f: impl FnOnce(&PlainSocket) -> T) -> Option<T> {
+        let entry = self.entry(conn)?;
+        let connection = entry.conn.borrow();
+        connection.as_ref().map(|c| f(c.socket()))
+    }
+
     /// Bytes queued for `conn` and not yet sent.
     pub fn queued_bytes(&self, conn: ConnId) -> usize {
         if let Some(pending) = self.pending.borrow().as_ref() {
@@ -416,8 +423,8 @@ impl Direct {
         };
         match outcome.received {
             Some(Received::Frames { run, partial }) => {
-                self.target
-                    .call(kind::FRAMES, conn, Some(&run), None, u32::from(partial));
+                let flag = kind::frames_flag(run.len(), partial);
+                self.target.call(kind::FRAMES, conn, Some(&run), None, flag);
             }
             Some(Received::Raw(bytes)) => {
                 self.target.call(kind::RAW, conn, None, Some(&bytes), 0);
@@ -426,7 +433,12 @@ impl Direct {
         }
         match outcome.end {
             None => {}
-            Some(ReadEnd::Eof) => self.close(conn, None),
+            Some(ReadEnd::Eof) => {
+                // The peer ended: END, then (once closed) CLOSED, as a Node socket emits
+                // 'end' and then 'close'.
+                entry.sink.send(Event::Ended { conn });
+                self.close(conn, None);
+            }
             Some(ReadEnd::Failed(e)) => self.close(conn, Some(e)),
         }
     }

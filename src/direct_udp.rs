@@ -191,6 +191,11 @@ impl UdpDirect {
         self.limits.set(limits);
     }
 
+    /// The address the socket is bound to, once bound.
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        self.bound()?.udp.borrow().local_addr()
+    }
+
     fn bound(&self) -> Option<Rc<Bound>> {
         match &*self.state.borrow() {
             State::Open(b) => Some(Rc::clone(b)),

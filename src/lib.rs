@@ -8,6 +8,7 @@
 
 #![deny(clippy::all)]
 
+mod adopt_fd;
 mod delivery;
 mod direct;
 mod direct_udp;

@@ -14,7 +14,10 @@ use crate::delivery::{
 };
 use crate::direct::{new_direct, Direct, SharedDirect};
 use crate::js_thread::prepare_driver;
-use crate::options::{port as port_number, ConnectTcpOptions, FramingOptions};
+use crate::options::{
+    keep_alive, port as port_number, ConnectTcpOptions, FramingOptions, JsTcpSettings,
+};
+use ipc_core::sockopt::SocketOption;
 use crate::runtime::RUNTIME;
 
 /// Whether a connection to `endpoint` can be driven on the JavaScript thread (Unix
@@ -201,6 +204,54 @@ impl NativeClient {
                 .map_or(0, ConnectionHandle::queued_bytes),
         };
         u32::try_from(queued).unwrap_or(u32::MAX)
+    }
+
+    /// Sets `TCP_NODELAY` on a TCP connection (nothing on other sockets, or before it
+    /// connects).
+    #[napi(catch_unwind)]
+    pub fn set_no_delay(&self, on: bool) {
+        self.set_option(SocketOption::NoDelay(on));
+    }
+
+    /// Turns keep-alive probes on (after `initialDelaySecs` of silence, 0 for the
+    /// system's delay) or off on a TCP connection.
+    #[napi(catch_unwind)]
+    pub fn set_keep_alive(&self, on: bool, initial_delay_secs: u32) {
+        self.set_option(keep_alive(on, initial_delay_secs));
+    }
+
+    /// The TCP connection's options as the kernel reports them (tests, diagnostics).
+    #[napi(catch_unwind)]
+    pub fn tcp_settings(&self) -> Option<JsTcpSettings> {
+        let settings = match self.driver() {
+            Some(d) => d.with_socket(CLIENT_CONN, |s| s.tcp_settings()).flatten(),
+            None => self.handle.as_ref()?.tcp_settings(),
+        };
+        settings.map(JsTcpSettings::from)
+    }
+
+    /// The TCP connection's local address (`ip:port`), while it is open.
+    #[napi(catch_unwind)]
+    pub fn local_address(&self) -> Option<String> {
+        let addr = match self.driver() {
+            Some(d) => d.with_socket(CLIENT_CONN, |s| s.local_addr()).flatten(),
+            None => self.handle.as_ref()?.local_addr(),
+        };
+        addr.map(|a| a.to_string())
+    }
+
+    fn set_option(&self, option: SocketOption) {
+        // As on a Node socket, a failure to set an option is not reported.
+        match self.driver() {
+            Some(d) => {
+                let _ = d.with_socket(CLIENT_CONN, |s| s.set_option(option));
+            }
+            None => {
+                if let Some(h) = &self.handle {
+                    let _ = h.set_option(option);
+                }
+            }
+        }
     }
 
     /// The JavaScript-thread driver, while it drives (or will drive) the connection.

@@ -14,7 +14,10 @@ use crate::delivery::{
 };
 use crate::direct::{new_direct, SharedDirect};
 use crate::js_thread::prepare_driver;
-use crate::options::{port as port_number, ListenOptions, ListenTcpOptions, TlsOptions};
+use crate::options::{
+    keep_alive, port as port_number, JsTcpSettings, ListenOptions, ListenTcpOptions, TlsOptions,
+};
+use ipc_core::sockopt::SocketOption;
 use crate::runtime::RUNTIME;
 
 /// Target id meaning "every connection" in `writeBatch`.
@@ -64,7 +67,7 @@ impl NativeServer {
             tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
             adopt: false,
         };
-        self.start(Endpoint::Unix(PathBuf::from(path)), opts, tsfn);
+        self.start(Some(Endpoint::Unix(PathBuf::from(path))), opts, tsfn);
         Ok(())
     }
 
@@ -93,8 +96,98 @@ impl NativeServer {
             host,
             port: port_number(port)?,
         };
-        self.start(endpoint, opts, tsfn);
+        self.start(Some(endpoint), opts, tsfn);
         Ok(())
+    }
+
+    /// Serves connections accepted elsewhere instead of listening: each one is handed in
+    /// with `adoptSocket` (a Node cluster worker's connections, accepted by the listener
+    /// its primary shares). Reports no LISTENING.
+    #[napi(catch_unwind)]
+    pub fn serve_adopted(&mut self, options: Option<ListenTcpOptions>) -> Result<()> {
+        let tsfn = self.take_events()?;
+        let options = options.unwrap_or_default();
+        let framing = options.framing.unwrap_or_default();
+        let opts = ServerOptions {
+            framing: framing.framing()?,
+            send_limits: framing.send_limits()?,
+            max_connections: max_connections(options.max_connections),
+            unlink: false,
+            readable_all: false,
+            writable_all: false,
+            tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
+            adopt: false,
+        };
+        self.start(None, opts, tsfn);
+        Ok(())
+    }
+
+    /// Serves the connected socket `fd` (a TCP socket if `tcp`, else a Unix socket),
+    /// accepted by someone else, who keeps and closes `fd`: the server works on a
+    /// duplicate. Throws if this server does not `serveAdopted`, or `fd` is not a
+    /// connected socket of that kind.
+    #[napi(catch_unwind)]
+    pub fn adopt_socket(&self, fd: i32, tcp: bool) -> Result<()> {
+        let server = self
+            .server
+            .as_ref()
+            .ok_or_else(|| Error::new(Status::GenericFailure, "this NativeServer is not serving"))?;
+        let _guard = RUNTIME.enter();
+        crate::adopt_fd::serve(server, fd, tcp).map_err(|e| Error::new(Status::InvalidArg, e))
+    }
+
+    /// The address a TCP listener is bound to (`ip:port`, IPv6 in brackets), once it
+    /// listens.
+    #[napi(catch_unwind)]
+    pub fn bound_address(&self) -> Option<String> {
+        self.server.as_ref()?.local_addr().map(|a| a.to_string())
+    }
+
+    /// Sets `TCP_NODELAY` on a TCP connection (nothing on other sockets).
+    #[napi(catch_unwind)]
+    pub fn set_no_delay(&self, conn: u32, on: bool) {
+        self.set_option(conn, SocketOption::NoDelay(on));
+    }
+
+    /// Turns keep-alive probes on (after `initialDelaySecs` of silence, 0 for the
+    /// system's delay) or off on a TCP connection.
+    #[napi(catch_unwind)]
+    pub fn set_keep_alive(&self, conn: u32, on: bool, initial_delay_secs: u32) {
+        self.set_option(conn, keep_alive(on, initial_delay_secs));
+    }
+
+    /// A TCP connection's options as the kernel reports them (for tests and diagnostics).
+    #[napi(catch_unwind)]
+    pub fn tcp_settings(&self, conn: u32) -> Option<JsTcpSettings> {
+        let settings = match self.driver(conn) {
+            Some(d) => d.with_socket(conn, |s| s.tcp_settings()).flatten(),
+            None => self.server.as_ref()?.connection(conn)?.tcp_settings(),
+        };
+        settings.map(JsTcpSettings::from)
+    }
+
+    /// A TCP connection's local address (`ip:port`), while it is open.
+    #[napi(catch_unwind)]
+    pub fn local_address(&self, conn: u32) -> Option<String> {
+        let addr = match self.driver(conn) {
+            Some(d) => d.with_socket(conn, |s| s.local_addr()).flatten(),
+            None => self.server.as_ref()?.connection(conn)?.local_addr(),
+        };
+        addr.map(|a| a.to_string())
+    }
+
+    fn set_option(&self, conn: u32, option: SocketOption) {
+        // As on a Node socket, a failure to set an option is not reported.
+        match self.driver(conn) {
+            Some(d) => {
+                let _ = d.with_socket(conn, |s| s.set_option(option));
+            }
+            None => {
+                if let Some(h) = self.server.as_ref().and_then(|s| s.connection(conn)) {
+                    let _ = h.set_option(option);
+                }
+            }
+        }
     }
 
     /// Sends chunks: `targets[i]` is a connection id, or 0 for every connection. Returns
@@ -194,14 +287,17 @@ impl NativeServer {
         })
     }
 
-    fn start(&mut self, endpoint: Endpoint, mut options: ServerOptions, tsfn: Arc<EventFn>) {
+    fn start(&mut self, endpoint: Option<Endpoint>, mut options: ServerOptions, tsfn: Arc<EventFn>) {
         let direct = self.direct.as_ref().and_then(|d| d.get());
         if let Some(d) = direct {
             d.set_framing(options.framing.clone(), options.send_limits);
             options.adopt = true;
         }
         let _guard = RUNTIME.enter();
-        let server = Server::listen(endpoint, options, TsfnSink(tsfn));
+        let server = match endpoint {
+            Some(endpoint) => Server::listen(endpoint, options, TsfnSink(tsfn)),
+            None => Server::detached(options, TsfnSink(tsfn)),
+        };
         if let Some(d) = direct {
             d.set_server(server.clone());
         }

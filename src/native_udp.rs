@@ -118,6 +118,17 @@ impl NativeUdp {
         }
     }
 
+    /// The address the socket is bound to (`ip:port`, IPv6 in brackets), once LISTENING
+    /// was reported.
+    #[napi(catch_unwind)]
+    pub fn bound_address(&self) -> Option<String> {
+        let addr = match self.driver() {
+            Some(d) => d.local_addr(),
+            None => self.endpoint.as_ref()?.local_addr(),
+        };
+        addr.map(|a| a.to_string())
+    }
+
     fn driver(&self) -> Option<&UdpDirect> {
         self.direct.as_ref().and_then(|d| d.get())
     }

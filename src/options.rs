@@ -3,6 +3,7 @@
 use ipc_core::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
 use ipc_core::connection::Framing;
 use ipc_core::flow::{SendLimits, DEFAULT_MAX_QUEUED_BYTES};
+use ipc_core::sockopt::{SocketOption, TcpSettings};
 use ipc_core::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
 use ipc_core::transport::ConnectOptions;
 use napi::bindgen_prelude::Buffer;
@@ -224,4 +225,35 @@ pub fn port(value: u32) -> napi::Result<u16> {
             format!("port should be >= 0 and < 65536. Received {value}."),
         )
     })
+}
+
+/// `setKeepAlive(enable, initialDelay)` as a socket option (the delay in whole seconds,
+/// as Node passes it; 0 keeps the system's).
+pub fn keep_alive(on: bool, initial_delay_secs: u32) -> SocketOption {
+    SocketOption::KeepAlive(
+        on.then(|| std::time::Duration::from_secs(u64::from(initial_delay_secs))),
+    )
+}
+
+/// A TCP socket's options, as `tcpSettings` reports them.
+#[napi(object)]
+pub struct JsTcpSettings {
+    /// `TCP_NODELAY`.
+    pub no_delay: bool,
+    /// `SO_KEEPALIVE`.
+    pub keep_alive: bool,
+    /// `TCP_KEEPIDLE` in seconds, where the platform reports it.
+    pub keep_alive_idle_secs: Option<u32>,
+}
+
+impl From<TcpSettings> for JsTcpSettings {
+    fn from(s: TcpSettings) -> Self {
+        JsTcpSettings {
+            no_delay: s.no_delay,
+            keep_alive: s.keep_alive,
+            keep_alive_idle_secs: s
+                .keep_alive_idle
+                .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
+        }
+    }
 }

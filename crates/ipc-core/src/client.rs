@@ -64,6 +64,7 @@ pub fn connect(
         });
         match connected.finish().await {
             Ok(split) => {
+                pending.set_socket(split.socket);
                 pending.attach(conn, split.reader, split.writer, framing, sink, || {});
             }
             Err(error) => failed(&*sink, conn, error),
@@ -367,6 +368,7 @@ async fn run_client(
                     publish(ClientEvent::Error(error)).await;
                 }
                 Event::Listening
+                | Event::Ended { .. }
                 | Event::Drained { .. }
                 | Event::Datagram { .. }
                 | Event::Adopted { .. } => {}

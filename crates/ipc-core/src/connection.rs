@@ -22,6 +22,7 @@ use crate::codec::{read_scratch, FrameDecoder};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
 use crate::flow::{Flow, SendLimits, Sent, DEFAULT_HIGH_WATER};
+use crate::sockopt::{RawSocket, SocketOption, TcpSettings};
 
 /// How incoming bytes are cut into messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,12 +134,34 @@ struct Control {
     /// Woken when the queue shrinks to `limits.high_water` or below, and at the end.
     room: Notify,
     gate: Mutex<Gate>,
+    /// The connection's socket, for options and addresses (`None` before it connects, on
+    /// pipes, and once the reader has let go of its half). Invariant: while this is
+    /// `Some`, the reader task still owns a half of the stream, so the socket is open;
+    /// the reader clears it (under this lock) before it drops its half.
+    socket: Mutex<Option<RawSocket>>,
 }
 
 impl Control {
     fn gate(&self) -> MutexGuard<'_, Gate> {
         // Every critical section only flips two booleans: a poisoned lock is still sound.
         self.gate.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn socket(&self) -> MutexGuard<'_, Option<RawSocket>> {
+        // Only ever replaced whole: a poisoned lock is still sound.
+        self.socket.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn forget_socket(&self) {
+        *self.socket() = None;
+    }
+
+    /// Runs `f` on the socket while it is open (see the invariant on `socket`).
+    fn with_socket<T>(&self, f: impl FnOnce(socket2::SockRef<'_>) -> T) -> Option<T> {
+        let socket = self.socket();
+        // SAFETY: `Some` only while the reader holds the stream (the field's invariant),
+        // and the lock held here keeps the reader from letting go meanwhile.
+        socket.map(|raw| unsafe { crate::sockopt::with_raw(raw, f) })
     }
 
     fn fail_write(&self, e: io::Error) {
@@ -209,6 +232,7 @@ impl ConnectionHandle {
             limits,
             room: Notify::new(),
             gate: Mutex::new(Gate::default()),
+            socket: Mutex::new(None),
         });
         (
             ConnectionHandle {
@@ -331,6 +355,29 @@ impl ConnectionHandle {
         self.control.queued.load(Ordering::Acquire)
     }
 
+    /// Sets a socket option (TCP only; see [`SocketOption`]). `Ok(false)` when there is
+    /// no TCP socket to set it on: not connected yet, closed, or not TCP.
+    pub fn set_option(&self, option: SocketOption) -> io::Result<bool> {
+        self.control
+            .with_socket(|s| crate::sockopt::apply(&s, option))
+            .transpose()
+            .map(|set| set.is_some())
+    }
+
+    /// The TCP settings of the socket ([`TcpSettings`]), while it is open.
+    pub fn tcp_settings(&self) -> Option<TcpSettings> {
+        self.control
+            .with_socket(|s| crate::sockopt::settings(&s))
+            .flatten()
+    }
+
+    /// The local address of a TCP connection, while it is open.
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        self.control
+            .with_socket(|s| crate::sockopt::local_addr(&s))
+            .flatten()
+    }
+
     /// Half-closes: sends what is queued, then shuts the write side (the peer sees EOF).
     /// Reading goes on until the peer closes too.
     pub fn end(&self) {
@@ -449,6 +496,12 @@ impl PendingConnection {
 
     /// Gives up on connecting: queued writes are dropped.
     pub fn abandon(self) {}
+
+    /// Tells the connection which socket it runs on, for [`ConnectionHandle::set_option`]
+    /// and its kin; call it just before `attach`, with the socket the reader reads from.
+    pub(crate) fn set_socket(&self, socket: Option<RawSocket>) {
+        *self.control.socket() = socket;
+    }
 }
 
 /// Reads until EOF, error or `destroy`; returns whether it ended with an error.
@@ -467,6 +520,7 @@ async fn run_reader<R: AsyncRead + Unpin>(
         } => Some(FrameDecoder::new(delimiter, *max_message_size)),
         Framing::Raw => None,
     };
+    let mut ended = false;
     let outcome: Result<(), IpcError> = loop {
         let read = tokio::select! {
             biased;
@@ -477,7 +531,10 @@ async fn run_reader<R: AsyncRead + Unpin>(
             }) => r,
         };
         let read = match read {
-            Ok(None) => break Ok(()),
+            Ok(None) => {
+                ended = true;
+                break Ok(());
+            }
             Ok(Some(read)) => read,
             Err(e) => {
                 break Err(
@@ -518,10 +575,17 @@ async fn run_reader<R: AsyncRead + Unpin>(
             break Err(err);
         }
     };
+    // The reader is about to drop its half: the socket may close from here on.
+    control.forget_socket();
     // The writer reports its failure through `control`; prefer our own error if any.
     let outcome = outcome.and_then(|()| take_writer_error(control).map_or(Ok(()), Err));
     match outcome {
-        Ok(()) => false,
+        Ok(()) => {
+            if ended {
+                sink.send(Event::Ended { conn });
+            }
+            false
+        }
         Err(error) => {
             sink.send(Event::Error { conn, error });
             true

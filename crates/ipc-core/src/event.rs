@@ -76,6 +76,13 @@ pub enum Event {
         /// The connection.
         conn: ConnId,
     },
+    /// The peer ended its side of the connection (end of stream). Everything it sent has
+    /// been reported; `Closed` follows (a connection does not stay half-open, as with
+    /// Node's default `allowHalfOpen: false`), after what was queued for it is sent.
+    Ended {
+        /// The connection.
+        conn: ConnId,
+    },
     /// An error on a connection (or, with `conn == 0`, on the listener while accepting).
     Error {
         /// The connection.

@@ -27,6 +27,7 @@ pub mod message;
 mod pipe;
 pub mod polled;
 pub mod server;
+pub mod sockopt;
 pub mod tls;
 pub mod transport;
 pub mod udp;

@@ -58,6 +58,33 @@ impl PlainSocket {
         }
     }
 
+    /// Sets a TCP socket option; `Ok(false)` on a Unix socket, which has none.
+    pub fn set_option(&self, option: crate::sockopt::SocketOption) -> io::Result<bool> {
+        match self {
+            PlainSocket::Tcp(s) => crate::sockopt::apply(&socket2::SockRef::from(s), option).map(|()| true),
+            #[cfg(unix)]
+            PlainSocket::Unix(_) => Ok(false),
+        }
+    }
+
+    /// A TCP socket's options; `None` on a Unix socket.
+    pub fn tcp_settings(&self) -> Option<crate::sockopt::TcpSettings> {
+        match self {
+            PlainSocket::Tcp(s) => crate::sockopt::settings(&socket2::SockRef::from(s)),
+            #[cfg(unix)]
+            PlainSocket::Unix(_) => None,
+        }
+    }
+
+    /// A TCP socket's local address; `None` on a Unix socket.
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        match self {
+            PlainSocket::Tcp(s) => s.local_addr().ok(),
+            #[cfg(unix)]
+            PlainSocket::Unix(_) => None,
+        }
+    }
+
     /// The descriptor, for registering with an event loop.
     #[cfg(unix)]
     pub fn raw_fd(&self) -> std::os::unix::io::RawFd {

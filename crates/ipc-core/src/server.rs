@@ -63,6 +63,17 @@ struct Shared {
     adopted: AtomicUsize,
     next_id: AtomicU32,
     stop: Notify,
+    /// The address a TCP listener is bound to (known once it listens).
+    local: Mutex<Option<std::net::SocketAddr>>,
+    /// Where connections accepted elsewhere go ([`Server::detached`]); emptied by
+    /// `close`, which releases the sink.
+    intake: Mutex<Option<Intake>>,
+}
+
+/// What a detached server serves handed-in connections with.
+struct Intake {
+    options: Arc<ServerOptions>,
+    sink: Arc<dyn EventSink>,
 }
 
 impl Shared {
@@ -70,6 +81,22 @@ impl Shared {
         // A panic while holding the lock cannot leave the map inconsistent (each
         // operation is a single insert/remove/lookup), so a poisoned lock is still usable.
         self.conns.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            conns: Mutex::new(HashMap::new()),
+            adopted: AtomicUsize::new(0),
+            next_id: AtomicU32::new(1),
+            stop: Notify::new(),
+            local: Mutex::new(None),
+            intake: Mutex::new(None),
+        })
+    }
+
+    fn intake(&self) -> std::sync::MutexGuard<'_, Option<Intake>> {
+        // Only ever replaced whole: a poisoned lock is still sound.
+        self.intake.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -97,15 +124,76 @@ impl Server {
     /// Starts listening on `endpoint` (on the current tokio runtime). `Listening` or
     /// `ListenFailed` is reported first.
     pub fn listen(endpoint: Endpoint, options: ServerOptions, sink: impl EventSink) -> Server {
-        let shared = Arc::new(Shared {
-            conns: Mutex::new(HashMap::new()),
-            adopted: AtomicUsize::new(0),
-            next_id: AtomicU32::new(1),
-            stop: Notify::new(),
-        });
+        let shared = Shared::new();
         let sink: Arc<dyn EventSink> = Arc::new(sink);
         tokio::spawn(accept_loop(endpoint, options, Arc::clone(&shared), sink));
         Server { shared }
+    }
+
+    /// A server without a listener of its own: it serves connections accepted elsewhere
+    /// and handed to it with [`Server::accept_tcp`] (or [`Server::accept_unix`]), such
+    /// as those a Node cluster worker receives from the listener its primary shares. It
+    /// reports no `Listening`; `close` stops taking connections.
+    pub fn detached(options: ServerOptions, sink: impl EventSink) -> Server {
+        let shared = Shared::new();
+        *shared.intake() = Some(Intake {
+            options: Arc::new(options),
+            sink: Arc::new(sink),
+        });
+        Server { shared }
+    }
+
+    /// Serves a connected TCP stream accepted elsewhere, as if this server had accepted
+    /// it (TLS handshake, `max_connections`, events). [`IpcError::NotConnected`] if this
+    /// server is not [`detached`](Server::detached) or was closed.
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    pub fn accept_tcp(&self, stream: std::net::TcpStream) -> Result<(), IpcError> {
+        let (options, sink) = self.intake_parts()?;
+        let failed = |e| IpcError::io("accept", "", e);
+        stream.set_nonblocking(true).map_err(failed)?;
+        let stream = tokio::net::TcpStream::from_std(stream).map_err(failed)?;
+        let peer = stream.peer_addr().map_err(failed)?;
+        let accepted = classify_tcp(stream, peer, options.tls.is_some(), options.adopt)?;
+        dispatch(&self.shared, &sink, &options, accepted);
+        Ok(())
+    }
+
+    /// Serves a connected Unix stream accepted elsewhere; see [`Server::accept_tcp`].
+    ///
+    /// # Panics
+    ///
+    /// Outside a tokio runtime.
+    #[cfg(unix)]
+    pub fn accept_unix(&self, stream: std::os::unix::net::UnixStream) -> Result<(), IpcError> {
+        let (options, sink) = self.intake_parts()?;
+        let failed = |e| IpcError::io("accept", "", e);
+        stream.set_nonblocking(true).map_err(failed)?;
+        let stream = tokio::net::UnixStream::from_std(stream).map_err(failed)?;
+        let accepted = classify_unix(stream, options.tls.is_some(), options.adopt)?;
+        dispatch(&self.shared, &sink, &options, accepted);
+        Ok(())
+    }
+
+    fn intake_parts(&self) -> Result<(Arc<ServerOptions>, Arc<dyn EventSink>), IpcError> {
+        self.shared
+            .intake()
+            .as_ref()
+            .map(|i| (Arc::clone(&i.options), Arc::clone(&i.sink)))
+            .ok_or(IpcError::NotConnected)
+    }
+
+    /// The address a TCP server is bound to, once it listens (with the port the system
+    /// chose for port 0); `None` for local sockets and before listening.
+    pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        *self.shared.local.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A connection's [`ConnectionHandle`] (not for adopted connections).
+    pub fn connection(&self, conn: ConnId) -> Option<ConnectionHandle> {
+        self.handle(conn)
     }
 
     fn handle(&self, conn: ConnId) -> Option<ConnectionHandle> {
@@ -203,6 +291,7 @@ impl Server {
     /// as with node-ipc's `server.stop()`.
     pub fn close(&self) {
         self.shared.stop.notify_one();
+        drop(self.shared.intake().take());
     }
 
     /// Closes the listener and every connection.
@@ -227,6 +316,7 @@ async fn accept_loop(
             return;
         }
     };
+    *shared.local.lock().unwrap_or_else(|p| p.into_inner()) = listener.local_addr();
     sink.send(Event::Listening);
     let options = Arc::new(options);
     // Set while accepting fails (the delay before the next try).
@@ -241,30 +331,7 @@ async fn accept_loop(
             backoff = None;
         }
         match accepted {
-            Ok(Accepted::Ready(split)) => admit(&shared, &sink, &options, split),
-            Ok(Accepted::Plain(socket, peer, credentials)) => {
-                adopt(&shared, &*sink, &options, socket, peer, credentials)
-            }
-            Ok(Accepted::Tls(stream, peer, credentials)) => {
-                let Some(tls) = options.tls.clone() else {
-                    continue;
-                };
-                let (shared, sink, options) =
-                    (Arc::clone(&shared), Arc::clone(&sink), Arc::clone(&options));
-                // The handshake runs beside the accept loop; a client that fails it is
-                // dropped without an event (node-ipc does not listen to tlsClientError).
-                tokio::spawn(async move {
-                    let acceptor = tokio_rustls::TlsAcceptor::from(tls.config);
-                    let handshake = acceptor.accept(stream);
-                    if let Ok(Ok(stream)) =
-                        tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await
-                    {
-                        let mut split = Split::new(stream, peer);
-                        split.credentials = credentials;
-                        admit(&shared, &sink, &options, split);
-                    }
-                });
-            }
+            Ok(accepted) => dispatch(&shared, &sink, &options, accepted),
             Err(error) => {
                 // Out of descriptors (EMFILE, ENFILE) and the like: the connection stays
                 // in the backlog, so accepting again at once would spin. Report the first
@@ -293,6 +360,49 @@ const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(1
 /// How long an accepted TLS connection may take to complete its handshake.
 const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// Starts serving an accepted connection: registers it, hands it over, or starts its TLS
+/// handshake.
+fn dispatch(
+    shared: &Arc<Shared>,
+    sink: &Arc<dyn EventSink>,
+    options: &Arc<ServerOptions>,
+    accepted: Accepted,
+) {
+    match accepted {
+        Accepted::Ready(split) => admit(shared, sink, options, split),
+        Accepted::Plain(socket, peer, credentials) => {
+            adopt(shared, &**sink, options, socket, peer, credentials)
+        }
+        Accepted::Tls {
+            stream,
+            peer,
+            credentials,
+            socket,
+        } => {
+            let Some(tls) = options.tls.clone() else {
+                return;
+            };
+            let (shared, sink, options) =
+                (Arc::clone(shared), Arc::clone(sink), Arc::clone(options));
+            // The handshake runs beside the accept loop; a client that fails it is
+            // dropped without an event (node-ipc does not listen to tlsClientError).
+            tokio::spawn(async move {
+                let acceptor = tokio_rustls::TlsAcceptor::from(tls.config);
+                let handshake = acceptor.accept(stream);
+                if let Ok(Ok(stream)) = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await
+                {
+                    let mut split = Split::new(stream, peer);
+                    split.credentials = credentials;
+                    if let Some(socket) = socket {
+                        split = split.over_tcp(socket);
+                    }
+                    admit(&shared, &sink, &options, split);
+                }
+            });
+        }
+    }
+}
+
 /// Registers an accepted connection (or closes it when over `max_connections`, as Node
 /// does) and starts its tasks.
 fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOptions, split: Split) {
@@ -313,6 +423,7 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
         credentials: split.credentials,
     });
     let weak = Arc::downgrade(shared);
+    pending.set_socket(split.socket);
     pending.attach(
         conn,
         split.reader,
@@ -358,7 +469,60 @@ enum Accepted {
     /// A plain connection to hand over (`adopt`).
     Plain(PlainSocket, Option<String>, Option<PeerCredentials>),
     /// Connected; the TLS handshake is still to be done.
-    Tls(Box<dyn Io>, Option<String>, Option<PeerCredentials>),
+    Tls {
+        stream: Box<dyn Io>,
+        peer: Option<String>,
+        credentials: Option<PeerCredentials>,
+        /// The TCP socket under the stream, if TCP.
+        socket: Option<crate::sockopt::RawSocket>,
+    },
+}
+
+/// What to do with an accepted Unix stream.
+#[cfg(unix)]
+fn classify_unix(
+    stream: tokio::net::UnixStream,
+    tls: bool,
+    adopt: bool,
+) -> Result<Accepted, IpcError> {
+    let credentials = crate::transport::credentials_of(&stream);
+    if tls {
+        return Ok(Accepted::Tls {
+            stream: Box::new(stream),
+            peer: None,
+            credentials,
+            socket: None,
+        });
+    }
+    if adopt {
+        let socket = PlainSocket::from_unix(stream).map_err(|e| IpcError::io("accept", "", e))?;
+        return Ok(Accepted::Plain(socket, None, credentials));
+    }
+    Ok(Accepted::Ready(Split::unix(stream)))
+}
+
+/// What to do with an accepted TCP stream.
+fn classify_tcp(
+    stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    tls: bool,
+    adopt: bool,
+) -> Result<Accepted, IpcError> {
+    if tls {
+        let _ = stream.set_nodelay(true);
+        let socket = Some(crate::sockopt::raw_tcp(&stream));
+        Ok(Accepted::Tls {
+            stream: Box::new(stream),
+            peer: Some(peer.to_string()),
+            credentials: None,
+            socket,
+        })
+    } else if adopt {
+        let socket = PlainSocket::from_tcp(stream).map_err(|e| IpcError::io("accept", "", e))?;
+        Ok(Accepted::Plain(socket, Some(peer.to_string()), None))
+    } else {
+        Ok(Accepted::Ready(Split::tcp(stream, peer)))
+    }
 }
 
 /// A byte stream a TLS session can run over.
@@ -426,16 +590,7 @@ impl Listener {
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
-                let credentials = crate::transport::credentials_of(&stream);
-                if *tls {
-                    return Ok(Accepted::Tls(Box::new(stream), None, credentials));
-                }
-                if *adopt {
-                    let socket = PlainSocket::from_unix(stream)
-                        .map_err(|e| IpcError::io("accept", "", e))?;
-                    return Ok(Accepted::Plain(socket, None, credentials));
-                }
-                Ok(Accepted::Ready(Split::unix(stream)))
+                classify_unix(stream, *tls, *adopt)
             }
             #[cfg(windows)]
             Listener::Pipe(pipe) => pipe
@@ -452,21 +607,17 @@ impl Listener {
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
-                if *tls {
-                    let _ = stream.set_nodelay(true);
-                    Ok(Accepted::Tls(
-                        Box::new(stream),
-                        Some(peer.to_string()),
-                        None,
-                    ))
-                } else if *adopt {
-                    let socket =
-                        PlainSocket::from_tcp(stream).map_err(|e| IpcError::io("accept", "", e))?;
-                    Ok(Accepted::Plain(socket, Some(peer.to_string()), None))
-                } else {
-                    Ok(Accepted::Ready(Split::tcp(stream, peer)))
-                }
+                classify_tcp(stream, peer, *tls, *adopt)
             }
+        }
+    }
+
+    /// The bound address of a TCP listener.
+    fn local_addr(&self) -> Option<std::net::SocketAddr> {
+        match self {
+            Listener::Tcp { listener, .. } => listener.local_addr().ok(),
+            #[allow(unreachable_patterns)]
+            _ => None,
         }
     }
 

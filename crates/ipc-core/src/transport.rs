@@ -121,6 +121,8 @@ pub struct Split {
     pub peer: Option<String>,
     /// The peer process, on Unix sockets.
     pub credentials: Option<PeerCredentials>,
+    /// The TCP socket underneath (for options and the local address), if TCP.
+    pub(crate) socket: Option<crate::sockopt::RawSocket>,
 }
 
 impl Split {
@@ -134,7 +136,14 @@ impl Split {
             writer: WriteSide::Stream(Box::new(w)),
             peer,
             credentials: None,
+            socket: None,
         }
+    }
+
+    /// The same split, noting the TCP socket it runs over (a TLS stream's).
+    pub(crate) fn over_tcp(mut self, socket: crate::sockopt::RawSocket) -> Split {
+        self.socket = Some(socket);
+        self
     }
 
     /// A Windows named pipe: no half-close, so ending it closes it.
@@ -149,6 +158,7 @@ impl Split {
             writer: WriteSide::Pipe(Box::new(w)),
             peer: None,
             credentials: None,
+            socket: None,
         }
     }
 
@@ -161,17 +171,20 @@ impl Split {
             writer: WriteSide::Socket(Arc::new(w)),
             peer: None,
             credentials,
+            socket: None,
         }
     }
 
     pub(crate) fn tcp(stream: TcpStream, peer: SocketAddr) -> Split {
         let _ = stream.set_nodelay(true);
+        let socket = crate::sockopt::raw_tcp(&stream);
         let (r, w) = stream.into_split();
         Split {
             reader: Box::new(r),
             writer: WriteSide::Socket(Arc::new(w)),
             peer: Some(peer.to_string()),
             credentials: None,
+            socket: Some(socket),
         }
     }
 }
@@ -221,13 +234,14 @@ impl Connected {
                 host,
             } => {
                 let _ = stream.set_nodelay(true);
+                let socket = crate::sockopt::raw_tcp(&stream);
                 let name = tls.server_name(&host)?;
                 let connector = tokio_rustls::TlsConnector::from(tls.config.clone());
                 let stream = connector
                     .connect(name, stream)
                     .await
                     .map_err(|e| handshake_error(&e))?;
-                Ok(Split::new(stream, Some(peer.to_string())))
+                Ok(Split::new(stream, Some(peer.to_string())).over_tcp(socket))
             }
         }
     }

@@ -62,6 +62,8 @@ pub struct UdpEndpoint {
     limits: SendLimits,
     sink: Arc<dyn EventSink>,
     stop: Arc<Notify>,
+    /// The bound address, once bound.
+    local: Arc<std::sync::Mutex<Option<SocketAddr>>>,
 }
 
 impl UdpEndpoint {
@@ -78,14 +80,14 @@ impl UdpEndpoint {
         let stop = Arc::new(Notify::new());
         let sink: Arc<dyn EventSink> = Arc::new(sink);
         let queued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let local = Arc::new(std::sync::Mutex::new(None));
         tokio::spawn(run(
-            host,
-            port,
-            family,
+            (host, port, family),
             Arc::clone(&sink),
             send_rx,
             Arc::clone(&queued),
             Arc::clone(&stop),
+            Arc::clone(&local),
         ));
         UdpEndpoint {
             sends,
@@ -93,7 +95,14 @@ impl UdpEndpoint {
             limits,
             sink,
             stop,
+            local,
         }
+    }
+
+    /// The address the socket is bound to (with the port the system chose for port 0),
+    /// once `Listening` is reported.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        *self.local.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Queues one datagram to `host:port` (host names are resolved for this family). A
@@ -149,13 +158,12 @@ async fn bind(host: &str, port: u16, family: UdpFamily) -> Result<UdpSocket, Ipc
 }
 
 async fn run(
-    host: String,
-    port: u16,
-    family: UdpFamily,
+    (host, port, family): (String, u16, UdpFamily),
     sink: Arc<dyn EventSink>,
     mut sends: mpsc::UnboundedReceiver<Send>,
     queued: Arc<std::sync::atomic::AtomicUsize>,
     stop: Arc<Notify>,
+    local: Arc<std::sync::Mutex<Option<SocketAddr>>>,
 ) {
     let socket = match bind(&host, port, family).await {
         Ok(s) => Arc::new(s),
@@ -164,6 +172,7 @@ async fn run(
             return;
         }
     };
+    *local.lock().unwrap_or_else(|p| p.into_inner()) = socket.local_addr().ok();
     sink.send(Event::Listening);
     let sender = {
         let socket = Arc::clone(&socket);
@@ -303,6 +312,11 @@ impl PolledUdp {
     #[cfg(unix)]
     pub fn raw_fd(&self) -> std::os::unix::io::RawFd {
         std::os::unix::io::AsRawFd::as_raw_fd(&*self.socket)
+    }
+
+    /// The address the socket is bound to.
+    pub fn local_addr(&self) -> Option<SocketAddr> {
+        self.socket.local_addr().ok()
     }
 
     /// The next waiting datagram and its sender, if any.
