@@ -11,6 +11,7 @@ const { publishFrames, RawDecoder, peerId } = require('./receive');
 const { ListenerFacade } = require('./listener-facade');
 const { localSocketPath } = require('./pipe-path');
 const { serverTls } = require('./tls-options');
+const { sharedByCluster, listenShared } = require('./cluster-listener');
 const { startUdp, udpEmit } = require('./udp-server');
 
 const STATE = Symbol('node-ipc-native server state');
@@ -115,6 +116,11 @@ class Server {
       maxMessageSize: config.maxMessageSize,
       maxQueuedBytes: config.maxQueuedBytes,
     };
+    const maxConnections = maxConnectionsOption(config.maxConnections);
+    if (sharedByCluster()) {
+      startShared(this, listener, { framing, maxConnections, tls }, state.network);
+      return;
+    }
     let address;
     if (!state.network) {
       this.log('starting server as', 'Unix || Windows Socket');
@@ -123,7 +129,7 @@ class Server {
       address = String(this.path);
       native.listenUnix(address, {
         framing,
-        maxConnections: maxConnectionsOption(config.maxConnections),
+        maxConnections,
         // Only Unix socket files are ever unlinked (Q20): not pipes, not TCP hosts.
         unlink: Boolean(config.unlink) && process.platform !== 'win32',
         readableAll: Boolean(config.readableAll),
@@ -135,16 +141,65 @@ class Server {
       this.log('starting server as', config.tls ? 'TLS' : 'TCP');
       const host = String(this.path);
       address = { address: host, family: host.includes(':') ? 'IPv6' : 'IPv4', port: Number(this.port) };
-      native.listenTcp(host, Number(this.port), {
-        framing,
-        maxConnections: maxConnectionsOption(config.maxConnections),
-        tls,
-      });
+      native.listenTcp(host, Number(this.port), { framing, maxConnections, tls });
     }
     listener.facade = new ListenerFacade(native, address, this);
     this.server = listener.facade;
     this.server.maxConnections = config.maxConnections;
   }
+}
+
+/**
+ * start() in a cluster worker: the worker listens through Node's net (which cluster
+ * shares with the primary and the other workers), the addon serves what it accepts.
+ * `unlink` does not apply: the path is the primary's, and removing it would cut every
+ * worker off (node-ipc's cluster example sets unlink: false and clears the path in the
+ * primary).
+ */
+function startShared(server, listener, options, network) {
+  const config = server.config;
+  const native = listener.native;
+  native.serveAdopted(options);
+  const where = network
+    ? { host: String(server.path), port: Number(server.port) }
+    : { path: String(server.path), readableAll: Boolean(config.readableAll), writableAll: Boolean(config.writableAll) };
+  server.log('starting server as', network ? (config.tls ? 'TLS' : 'TCP') : 'Unix || Windows Socket', 'shared by the cluster');
+  let facade = null;
+  const shared = listenShared(native, where, {
+    listening() {
+      facade._listening(network ? formatAddress(shared.address()) : undefined);
+      server.onStart(undefined);
+    },
+    failed(err) {
+      facade._listenFailed();
+      native.close();
+      server.log('server error', err);
+      server.publish('error', err);
+    },
+    error(err) {
+      server.log('server error', err);
+      server.publish('error', err);
+    },
+  });
+  const owner = {
+    close() { shared.close(); native.close(); },
+    setRef(on) {
+      if (on) shared.ref(); else shared.unref();
+      native.setRef(on);
+    },
+  };
+  const address = network
+    ? { address: where.host, family: where.host.includes(':') ? 'IPv6' : 'IPv4', port: where.port }
+    : where.path;
+  facade = new ListenerFacade(owner, address, server);
+  listener.facade = facade;
+  server.server = facade;
+  server.server.maxConnections = config.maxConnections;
+}
+
+/** net.Server's address() as the addon's `ip:port` text. */
+function formatAddress(a) {
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
 function maxConnectionsOption(value) {
