@@ -195,6 +195,7 @@ function startAttempt(client, address) {
     setNoDelay: (c, on) => native.setNoDelay(on),
     setKeepAlive: (c, on, secs) => native.setKeepAlive(on, secs),
     localAddress: () => native.localAddress(),
+    tcpSettings: () => native.tcpSettings(),
   }, CONN, { connecting: true });
   socket.setEncoding(config.encoding);
   client.socket = socket;

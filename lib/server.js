@@ -108,6 +108,7 @@ class Server {
       setNoDelay: (conn, on) => native.setNoDelay(conn, on),
       setKeepAlive: (conn, on, secs) => native.setKeepAlive(conn, on, secs),
       localAddress: (conn) => native.localAddress(conn),
+      tcpSettings: (conn) => native.tcpSettings(conn),
     };
     state.listener = listener;
     const framing = {

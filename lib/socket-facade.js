@@ -29,6 +29,7 @@ const HIGH_WATER_MARK = 16 * 1024;
  * @property {(conn: number, on: boolean) => void} setNoDelay
  * @property {(conn: number, on: boolean, delaySecs: number) => void} setKeepAlive
  * @property {(conn: number) => (string|null)} localAddress  `ip:port` of a TCP socket
+ * @property {(conn: number) => (object|null)} tcpSettings  a TCP socket's options as read back
  */
 
 /** Hidden (not enumerable) writable fields, so the facade's keys stay net.Socket-like. */
@@ -145,7 +146,7 @@ class SocketFacade extends EventEmitter {
   setTimeout(msecs, callback) {
     const ms = timerDuration(msecs);
     if (this._idle === null) this._idle = new IdleTimer(this);
-    this._idle.set(this.destroyed ? 0 : ms);
+    this._idle.set(ms, !this.destroyed);
     if (typeof callback === 'function') {
       if (ms === 0) this.removeListener('timeout', callback);
       else this.once('timeout', callback);
@@ -182,8 +183,9 @@ class SocketFacade extends EventEmitter {
 
   /** {address, family, port} of the local end of a TCP socket; {} for a local socket. */
   address() {
-    if (this._sockname !== null) return this._sockname;
+    // As net.Socket: nothing once closed (the cached answer goes with the handle).
     if (this.destroyed || this.connecting) return {};
+    if (this._sockname !== null) return this._sockname;
     this._sockname = parseAddress(this._link.localAddress(this._conn));
     return this._sockname;
   }
@@ -191,6 +193,14 @@ class SocketFacade extends EventEmitter {
   get localAddress() { return this.address().address; }
   get localPort() { return this.address().port; }
   get localFamily() { return this.address().family; }
+
+  /**
+   * A TCP socket's options as the kernel reports them ({noDelay, keepAlive,
+   * keepAliveIdleSecs}); null for a local socket or a closed one. Diagnostics.
+   */
+  _tcpSettings() {
+    return this.destroyed || this.connecting ? null : this._link.tcpSettings(this._conn);
+  }
 
   /** Bytes received, delimiters included (counted by the addon as they are read). */
   get bytesRead() {
@@ -313,7 +323,7 @@ class SocketFacade extends EventEmitter {
     this.destroyed = true;
     this.readable = false;
     this.writable = false;
-    if (this._idle !== null) this._idle.set(0);
+    if (this._idle !== null) this._idle.clear();
   }
 
   /** Called by the owner once it has published the close. */

@@ -4,7 +4,7 @@
 // for `ms`. As on net.Socket, it only notifies: the socket stays open, the timer does not
 // keep the process alive, and activity after a 'timeout' arms it again.
 
-/** Node's largest timer duration (2^31 - 1 ms); longer ones become 1 ms, as in Node. */
+/** Node's largest timer duration (2^31 - 1 ms); a socket's longer timeout is cut to it, as in Node. */
 const TIMEOUT_MAX = 2 ** 31 - 1;
 
 /**
@@ -18,12 +18,12 @@ function timerDuration(msecs) {
     err.code = 'ERR_INVALID_ARG_TYPE';
     throw err;
   }
-  if (Number.isNaN(msecs) || msecs < 0) {
-    const err = new RangeError(`The value of "msecs" is out of range. It must be a non-negative number. Received ${msecs}`);
+  if (!Number.isFinite(msecs) || msecs < 0) {
+    const err = new RangeError(`The value of "msecs" is out of range. It must be a non-negative finite number. Received ${msecs}`);
     err.code = 'ERR_OUT_OF_RANGE';
     throw err;
   }
-  return msecs > TIMEOUT_MAX ? 1 : msecs;
+  return Math.min(msecs, TIMEOUT_MAX);
 }
 
 function describe(value) {
@@ -43,11 +43,11 @@ class IdleTimer {
     this.timer = null;
   }
 
-  /** Arms (ms > 0) or disarms (0) the timer, counting from now. */
-  set(ms) {
+  /** Arms (ms > 0, unless `arm` is false: a closed socket) or disarms (0), from now. */
+  set(ms, arm = true) {
     this.clear();
     this.ms = ms;
-    if (ms === 0) return;
+    if (ms === 0 || !arm) return;
     this.lastActive = Date.now();
     this.arm(ms);
   }
@@ -59,7 +59,7 @@ class IdleTimer {
     if (this.timer === null) this.arm(this.ms);
   }
 
-  /** Stops for good (the socket closed). */
+  /** Stops the timer (the socket closed: `ms` stays, as net.Socket's `timeout`). */
   clear() {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;

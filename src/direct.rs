@@ -414,12 +414,25 @@ impl Direct {
         let Some(entry) = self.entry(conn) else {
             return;
         };
-        if status < 0 {
-            self.close(conn, Some(uv::error(status)));
-            return;
-        }
         let Some(outcome) = entry.conn.borrow_mut().as_mut().map(PolledConnection::read) else {
             return;
+        };
+        // libuv reports a socket error (EPOLLERR, as after a reset) as UV_EBADF; the read
+        // above has already delivered what was buffered and found the real error
+        // (ECONNRESET, ...). Only if it found none is libuv's status reported.
+        let outcome = match outcome.end {
+            None if status < 0 => ipc_core::polled::ReadOutcome {
+                end: Some(ReadEnd::Failed(
+                    entry
+                        .conn
+                        .borrow()
+                        .as_ref()
+                        .and_then(|c| c.socket().take_error())
+                        .unwrap_or_else(|| uv::error(status)),
+                )),
+                ..outcome
+            },
+            _ => outcome,
         };
         match outcome.received {
             Some(Received::Frames { run, partial }) => {

@@ -67,6 +67,14 @@ impl PlainSocket {
         }
     }
 
+    /// The socket's pending error (`SO_ERROR`), if any, as a read error.
+    pub fn take_error(&self) -> Option<IpcError> {
+        match self.sock().take_error() {
+            Ok(Some(e)) => Some(IpcError::io("read", "", e)),
+            _ => None,
+        }
+    }
+
     /// A TCP socket's options; `None` on a Unix socket.
     pub fn tcp_settings(&self) -> Option<crate::sockopt::TcpSettings> {
         match self {
