@@ -70,6 +70,8 @@ class SocketFacade extends EventEmitter {
     // setNoDelay/setKeepAlive made before the connection exists, applied on connect.
     hide(this, '_options', null);
     hide(this, '_dataDecoder', null);
+    // Write callbacks waiting for the connection or for 'drain'.
+    hide(this, '_writeCallbacks', null);
   }
 
   /** Queues data; it is sent in order, batched with the other writes of this tick. */
@@ -95,7 +97,12 @@ class SocketFacade extends EventEmitter {
     // A chunk at the high-water mark fills the batch, which is sent at once: whether the
     // kernel took it is known when this returns.
     this._link.write(this._conn, chunk);
-    if (typeof callback === 'function') process.nextTick(callback);
+    if (typeof callback === 'function') {
+      // As net.Socket: called once the data is on its way, so not while connecting or
+      // while the addon holds queued bytes (then on connect, or at 'drain').
+      if (this.connecting || this._pressure) holdCallback(this, callback);
+      else process.nextTick(callback);
+    }
     if (this._pressure || chunk.length >= HIGH_WATER_MARK) {
       this._needDrain = true;
       if (!this._pressure) process.nextTick(drainIfClear, this);
@@ -256,6 +263,7 @@ class SocketFacade extends EventEmitter {
       if (options.keepAlive !== undefined) this.setKeepAlive(options.keepAlive[0], options.keepAlive[1] * 1000);
     }
     if (this._idle !== null) this._idle.touch();
+    if (!this._pressure) releaseCallbacks(this, null);
   }
 
   /**
@@ -312,6 +320,7 @@ class SocketFacade extends EventEmitter {
   /** Called by the owner when the addon reports the queue sent. */
   _drained() {
     this._pressure = false;
+    releaseCallbacks(this, null);
     drainIfClear(this);
   }
 
@@ -324,12 +333,33 @@ class SocketFacade extends EventEmitter {
     this.readable = false;
     this.writable = false;
     if (this._idle !== null) this._idle.clear();
+    releaseCallbacks(this, closedError);
   }
 
   /** Called by the owner once it has published the close. */
   _emitClose(hadError) {
     this.emit('close', hadError);
   }
+}
+
+function holdCallback(socket, callback) {
+  if (socket._writeCallbacks === null) socket._writeCallbacks = [];
+  socket._writeCallbacks.push(callback);
+}
+
+/** Calls the held write callbacks (with an error made by `makeError`, if given). */
+function releaseCallbacks(socket, makeError) {
+  const callbacks = socket._writeCallbacks;
+  if (callbacks === null) return;
+  socket._writeCallbacks = null;
+  for (const cb of callbacks) process.nextTick(cb, makeError ? makeError() : undefined);
+}
+
+/** What a write callback gets when the socket closed before its data was sent. */
+function closedError() {
+  const err = new Error('Cannot call write after a stream was destroyed');
+  err.code = 'ERR_STREAM_DESTROYED';
+  return err;
 }
 
 /** Emits 'drain' if a write asked for it and nothing is queued any more. */
