@@ -60,8 +60,11 @@ function udpPeer(ipc, host, port, types, onMessage) {
 /**
  * @param {() => object | Promise<object>} load  returns the node-ipc singleton
  * @param {(ipc, endpoint) => void} [configure]  implementation-specific settings
+ * @param {{dataListeners?: boolean}} [options]  dataListeners: every socket (server and
+ *   client side) gets a 'data' listener, as code that watches raw traffic has
  */
-function makeIpcAdapter(load, configure = () => {}) {
+function makeIpcAdapter(load, configure = () => {}, options = {}) {
+  const listenData = (socket) => socket.on('data', () => {});
   async function setup(endpoint) {
     const ipc = await load();
     configureCommon(ipc);
@@ -88,6 +91,7 @@ function makeIpcAdapter(load, configure = () => {}) {
             server.on(type, (data, socket) => handlers.onMessage(type, data, socket));
           }
           server.on('socket.disconnected', (socket) => handlers.onPeerClose(socket));
+          if (options.dataListeners) server.on('connect', listenData);
           resolve({
             endpoint,
             send: (socket, type, data) => server.emit(socket, type, data),
@@ -132,6 +136,7 @@ function makeIpcAdapter(load, configure = () => {}) {
           client.on('connect', () => {
             if (connected) return;
             connected = true;
+            if (options.dataListeners) listenData(client.socket);
             resolve({
               send: (type, data) => client.emit(type, data),
               close: () => { closing = true; ipc.disconnect(SERVER_ID); },

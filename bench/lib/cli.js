@@ -7,7 +7,7 @@ const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
   --quick             10x fewer messages in every scenario, for a fast check
   --only LIST         scenarios, comma separated (default all):
                       flood,pingpong,pipelined,broadcast,large,churn,udploss
-  --impl LIST         implementations, comma separated (default all): native,node-ipc,node-ipc-14,net
+  --impl LIST         implementations, comma separated (default all): native,native-data,node-ipc,node-ipc-14,net
                       (native is the baseline of the ratios; node-ipc = 9.2.1, node-ipc-14 = 14.0.0)
   --transport LIST    transports, comma separated: unix,tcp,udp (default all); each scenario runs over
                       those it applies to (udp: pingpong, pipelined, udploss)
