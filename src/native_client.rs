@@ -17,8 +17,8 @@ use crate::js_thread::prepare_driver;
 use crate::options::{
     keep_alive, port as port_number, ConnectTcpOptions, FramingOptions, JsTcpSettings,
 };
-use ipc_core::sockopt::SocketOption;
 use crate::runtime::RUNTIME;
+use ipc_core::sockopt::SocketOption;
 
 /// Whether a connection to `endpoint` can be driven on the JavaScript thread (Unix
 /// sockets and TCP; named pipes stay on tokio).

@@ -17,8 +17,8 @@ use crate::js_thread::prepare_driver;
 use crate::options::{
     keep_alive, port as port_number, JsTcpSettings, ListenOptions, ListenTcpOptions, TlsOptions,
 };
-use ipc_core::sockopt::SocketOption;
 use crate::runtime::RUNTIME;
+use ipc_core::sockopt::SocketOption;
 
 /// Target id meaning "every connection" in `writeBatch`.
 const BROADCAST: u32 = 0;
@@ -128,10 +128,9 @@ impl NativeServer {
     /// connected socket of that kind.
     #[napi(catch_unwind)]
     pub fn adopt_socket(&self, fd: i32, tcp: bool) -> Result<()> {
-        let server = self
-            .server
-            .as_ref()
-            .ok_or_else(|| Error::new(Status::GenericFailure, "this NativeServer is not serving"))?;
+        let server = self.server.as_ref().ok_or_else(|| {
+            Error::new(Status::GenericFailure, "this NativeServer is not serving")
+        })?;
         let _guard = RUNTIME.enter();
         crate::adopt_fd::serve(server, fd, tcp).map_err(|e| Error::new(Status::InvalidArg, e))
     }
@@ -287,7 +286,12 @@ impl NativeServer {
         })
     }
 
-    fn start(&mut self, endpoint: Option<Endpoint>, mut options: ServerOptions, tsfn: Arc<EventFn>) {
+    fn start(
+        &mut self,
+        endpoint: Option<Endpoint>,
+        mut options: ServerOptions,
+        tsfn: Arc<EventFn>,
+    ) {
         let direct = self.direct.as_ref().and_then(|d| d.get());
         if let Some(d) = direct {
             d.set_framing(options.framing.clone(), options.send_limits);

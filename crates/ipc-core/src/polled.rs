@@ -61,7 +61,9 @@ impl PlainSocket {
     /// Sets a TCP socket option; `Ok(false)` on a Unix socket, which has none.
     pub fn set_option(&self, option: crate::sockopt::SocketOption) -> io::Result<bool> {
         match self {
-            PlainSocket::Tcp(s) => crate::sockopt::apply(&socket2::SockRef::from(s), option).map(|()| true),
+            PlainSocket::Tcp(s) => {
+                crate::sockopt::apply(&socket2::SockRef::from(s), option).map(|()| true)
+            }
             #[cfg(unix)]
             PlainSocket::Unix(_) => Ok(false),
         }
