@@ -31,7 +31,8 @@
  *    servers have no `of`, so the server dies with a TypeError at the first connection (9.2.1
  *    too). That is asserted as is; a second test runs a temporary copy whose only change creates
  *    `ipc.server.of`, to show rawBuffer over TCP working with this example's client.
- *  - there is no example/clusterUnixSocket in @node-ipc/compat@9.2.5 (checked below).
+ *  - there is no example/clusterUnixSocket in @node-ipc/compat@9.2.5 (checked below); cluster.test.js
+ *    runs node-ipc 9.1.1's copy of it.
  *
  * basicSync examples send 10 requests with a 3 s server delay (~30 s each): the tests assert
  * the first 3 replies (order, one outstanding request at a time) and then kill the processes.
