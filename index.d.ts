@@ -90,22 +90,29 @@ declare namespace NodeIPC {
 
   /**
    * The object node-ipc handed out as a `net.Socket`: in server handlers, in
-   * `server.sockets` and at `client.socket`. It is an EventEmitter with the members below,
-   * not a `net.Socket` (the connection is owned by the native addon).
+   * `server.sockets` and at `client.socket`. It is an EventEmitter with net.Socket's
+   * members and events below, not a `net.Socket` (the connection is owned by the native
+   * addon).
    */
   interface Socket extends EventEmitter {
     /** Set by the server from any received message whose data has a truthy `id`. */
     id?: SocketId | undefined;
     readonly connecting: boolean;
-    /** Same as `connecting`. */
+    /** As net.Socket: `true` while connecting and once closed. */
     readonly pending: boolean;
     readonly destroyed: boolean;
     readonly readable: boolean;
     readonly writable: boolean;
+    /** As net.Socket computes it from `connecting`, `readable` and `writable`. */
+    readonly readyState: 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed';
     /** `undefined` for unix sockets / pipes. */
     readonly remoteAddress?: string | undefined;
     readonly remotePort?: number | undefined;
     readonly remoteFamily?: 'IPv4' | 'IPv6' | undefined;
+    /** The local end of a TCP connection (`undefined` for unix sockets, and once closed). */
+    readonly localAddress?: string | undefined;
+    readonly localPort?: number | undefined;
+    readonly localFamily?: 'IPv4' | 'IPv6' | undefined;
     /**
      * node-ipc-native only: the process at the other end of a Unix socket, as the kernel
      * reported it when the connection was made (`SO_PEERCRED` / `getpeereid`); it cannot
@@ -114,6 +121,8 @@ declare namespace NodeIPC {
     readonly peer?: PeerCredentials | undefined;
     /** The encoding given to `setEncoding` (node-ipc sets `config.encoding`). */
     readonly encoding: BufferEncoding | null;
+    /** Bytes received so far. */
+    readonly bytesRead: number;
     /** Bytes accepted by `write` so far. */
     readonly bytesWritten: number;
     /** Bytes written and not yet handed to the kernel. */
@@ -124,10 +133,14 @@ declare namespace NodeIPC {
     readonly writableHighWaterMark: number;
     /** Always 0: received data is delivered as it arrives. */
     readonly readableLength: number;
+    /** The idle timeout given to `setTimeout` (ms), `undefined` if none was given. */
+    readonly timeout?: number | undefined;
     /**
      * Queues data. Returns `false` when the caller should wait for `'drain'` before
      * writing more (bytes wait for the peer, or the chunk reached the high-water mark),
-     * and when the socket is closed (the data is then dropped).
+     * and when the socket is closed (the data is then dropped). `callback` runs once the
+     * data is on its way (after the connection is made, and after `'drain'` if it had to
+     * wait).
      */
     write(data: string | Uint8Array, callback?: (err?: Error | null) => void): boolean;
     write(data: string | Uint8Array, encoding?: BufferEncoding, callback?: (err?: Error | null) => void): boolean;
@@ -138,23 +151,27 @@ declare namespace NodeIPC {
     /** Closes the connection; data written before is still sent. */
     destroy(): this;
     setEncoding(encoding?: BufferEncoding): this;
-    /** Accepted for compatibility; no effect. */
+    /** `{address, family, port}` of the local end of a TCP connection; `{}` otherwise. */
+    address(): AddressInfo | {};
+    /** TCP_NODELAY (connections start with it on); no effect on unix sockets / pipes. */
     setNoDelay(noDelay?: boolean): this;
-    /** Accepted for compatibility; no effect. */
+    /** Keep-alive probes after `initialDelay` ms of silence (TCP); no effect on unix sockets / pipes. */
     setKeepAlive(enable?: boolean, initialDelay?: number): this;
-    /** Accepted for compatibility; no effect (no timeout is armed, no callback is called). */
-    setTimeout(timeout: number): this;
-    /** Accepted for compatibility; no effect. */
+    /** Emits `'timeout'` after `timeout` ms without reads or writes (0 disarms); the socket stays open. */
+    setTimeout(timeout: number, callback?: () => void): this;
+    /** Accepted for compatibility; no effect (an open connection keeps the process alive). */
     ref(): this;
     /** Accepted for compatibility; no effect. */
     unref(): this;
-    on(event: 'connect', listener: () => void): this;
+    on(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain', listener: () => void): this;
+    on(event: 'data', listener: (data: Buffer | string) => void): this;
+    on(event: 'error', listener: (err: Error) => void): this;
     on(event: 'close', listener: (hadError: boolean) => void): this;
-    on(event: 'drain', listener: () => void): this;
     on(event: string | symbol, listener: (...args: any[]) => void): this;
-    once(event: 'connect', listener: () => void): this;
+    once(event: 'connect' | 'ready' | 'end' | 'timeout' | 'drain', listener: () => void): this;
+    once(event: 'data', listener: (data: Buffer | string) => void): this;
+    once(event: 'error', listener: (err: Error) => void): this;
     once(event: 'close', listener: (hadError: boolean) => void): this;
-    once(event: 'drain', listener: () => void): this;
     once(event: string | symbol, listener: (...args: any[]) => void): this;
   }
 
@@ -163,7 +180,10 @@ declare namespace NodeIPC {
     readonly listening: boolean;
     /** Set from `config.maxConnections` by `start()`. */
     maxConnections: number | undefined;
-    /** The socket path (unix/pipe) or `{address, family, port}` (TCP); `null` when not listening. */
+    /**
+     * The socket path (unix/pipe) or `{address, family, port}` where a TCP listener is
+     * bound (the real port for port 0); `null` when not listening.
+     */
     address(): string | AddressInfo | null;
     /**
      * Stops accepting connections (accepted ones stay open). `callback` runs once every

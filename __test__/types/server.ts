@@ -206,8 +206,15 @@ const asNet: net.Socket = socket;
 // @ts-expect-error no pipe() on the facade
 socket.pipe(process.stdout);
 server.on('connect', (s) => {
-  // @ts-expect-error handlers get the facade, typed: no address() method on it
-  s.address();
+  // Handlers get the facade, typed as net.Socket's members are.
+  const where: net.AddressInfo | {} = s.address();
+  const counts: number = s.bytesRead + s.bytesWritten;
+  const state: 'opening' | 'open' | 'readOnly' | 'writeOnly' | 'closed' = s.readyState;
+  s.setTimeout(1000, () => s.end()).setKeepAlive(true, 5000).setNoDelay(false);
+  s.on('data', (chunk: Buffer | string) => void chunk).on('end', () => undefined);
+  void where, counts, state;
+  // @ts-expect-error setTimeout's callback takes no arguments
+  s.setTimeout(1000, (x: number) => x);
 });
 // @ts-expect-error the socket id is a string or number
 socket.id = { name: 'x' };
