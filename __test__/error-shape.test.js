@@ -12,9 +12,6 @@
 // except two that show FIX items: the live-server EADDRINUSE one (9.2.1 unlinks the path
 // and takes it over, Q45) and the UDP send to an unresolvable name (9.2.1 throws an
 // uncaught TypeError, Q18).
-//
-// Tests marked `todo` show differences that need changes in the Rust addon (see the
-// TODO(rust) comments); they run and print their diff, but do not fail the file.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -28,9 +25,6 @@ const h = require('./helpers');
 const T = { timeout: 30000 };
 const WAIT = 10000;
 const { IPC } = h.loadImpl('native');
-
-/** Plain connections run on the JavaScript thread (libuv poll) unless tokio is asked for. */
-const DIRECT_DRIVER = process.env.NODE_IPC_NATIVE_DRIVER !== 'tokio' && !h.IS_WINDOWS && !h.nativeIsReference();
 
 const FIELDS = ['errno', 'code', 'syscall', 'address', 'port', 'hostname', 'message'];
 
@@ -68,10 +62,6 @@ function ourIpc(s) {
     }
     if (udp) {
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1000))]);
-      // TODO(rust): on the tokio driver a closed UDP socket keeps the process alive (its
-      // NativeUdp keeps the UdpEndpoint, whose sink holds the referenced event function),
-      // so this file would never exit. Drop this unref once close releases it.
-      if (typeof udp.unref === 'function') udp.unref();
     }
   });
   return ipc;
@@ -239,13 +229,7 @@ test('listen on a TCP port in use given the host name localhost: EADDRINUSE; Nod
   const { address: theirAddress, message: theirMessage, ...theirRest } = shape(theirs);
   const { address: ourAddress, message: ourMessage, ...ourRest } = shape(ours);
   assert.deepEqual(ourRest, theirRest);
-  // TODO(rust): the listen error names the configured host ('localhost'), Node the address
-  // it resolved to and bound ('127.0.0.1'). Enable (drop `todo`) once ipc-core's
-  // Listener::bind reports IpcError::io("listen", addr.to_string(), e) with the resolved
-  // SocketAddr instead of endpoint.display().
-  await t.test('address and message name the resolved address', {
-    todo: h.nativeIsReference() ? false : 'Rust: Listener::bind reports endpoint.display(), not the resolved SocketAddr',
-  }, () => {
+  await t.test('address and message name the resolved address', () => {
     assert.deepEqual({ address: ourAddress, message: ourMessage }, { address: theirAddress, message: theirMessage });
   });
 });
@@ -284,17 +268,8 @@ test("listen on a Unix socket path whose directory does not exist: Node's code (
 // ---------------------------------------------------------------------------------------
 // Connections reset by the peer
 
-// TODO(rust): on the JavaScript-thread driver (src/direct.rs) a reset is reported as
-// IpcError::Internal("EBADF: bad file descriptor"): libuv's uv_poll reports POLLERR as
-// status UV_EBADF, and Direct::on_poll closes with uv::error(status). Enable (drop `todo`)
-// once on_poll, for status < 0, reads the socket's pending error (a read(), or
-// getsockopt SO_ERROR) and reports IpcError::io("read", "", that error) — what
-// PolledConnection::read already reports — instead of the uv status.
-const RESET_TODO = DIRECT_DRIVER
-  ? 'Rust: the JavaScript-thread driver reports a reset as "internal error: EBADF" (uv_poll status), not read ECONNRESET'
-  : false;
 
-test('our client, TCP, the server resets the connection (SO_LINGER 0): ECONNRESET, syscall read, no address', { ...T, todo: RESET_TODO }, async (t) => {
+test('our client, TCP, the server resets the connection (SO_LINGER 0): ECONNRESET, syscall read, no address', T, async (t) => {
   const s = h.scope(t);
   const srv = await netServer(s, {}, 0, '127.0.0.1');
   const { port } = srv.address();
@@ -320,7 +295,6 @@ test('our client, TCP, the server resets the connection (SO_LINGER 0): ECONNRESE
 
 test('our client, Unix socket, the server closes with our bytes unread: ECONNRESET, syscall read', {
   ...T,
-  todo: RESET_TODO,
   skip: process.platform === 'linux' ? false : 'a Unix socket closed with unread data resets its peer on Linux (elsewhere not reliably)',
 }, async (t) => {
   const s = h.scope(t);
@@ -353,7 +327,7 @@ test('our client, Unix socket, the server closes with our bytes unread: ECONNRES
   assert.deepEqual(shape(ours), shape(theirs));
 });
 
-test('our server, TCP, a client resets its connection (SO_LINGER 0): ECONNRESET, syscall read, no address', { ...T, todo: RESET_TODO }, async (t) => {
+test('our server, TCP, a client resets its connection (SO_LINGER 0): ECONNRESET, syscall read, no address', T, async (t) => {
   const s = h.scope(t);
   const theirs = await within(new Promise((resolve, reject) => {
     const srv = net.createServer((sock) => {

@@ -567,7 +567,7 @@ impl Listener {
                 let addr = resolve(host, *port, None).await?[0];
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
-                    .map_err(|e| IpcError::io("listen", endpoint.display(), e))?;
+                    .map_err(|e| IpcError::io("listen", addr.to_string(), e))?;
                 Ok(Listener::Tcp {
                     listener,
                     tls: options.tls.is_some(),

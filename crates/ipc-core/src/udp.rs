@@ -60,7 +60,10 @@ pub struct UdpEndpoint {
     /// Bytes of datagrams not sent yet.
     queued: Arc<std::sync::atomic::AtomicUsize>,
     limits: SendLimits,
-    sink: Arc<dyn EventSink>,
+    /// The socket's task holds the sink; this weak reference lets `send_to` report a full
+    /// queue without keeping the sink (and, for a Node sink, the process) alive once the
+    /// socket is closed or failed to bind.
+    sink: std::sync::Weak<dyn EventSink>,
     stop: Arc<Notify>,
     /// The bound address, once bound.
     local: Arc<std::sync::Mutex<Option<SocketAddr>>>,
@@ -93,7 +96,7 @@ impl UdpEndpoint {
             sends,
             queued,
             limits,
-            sink,
+            sink: Arc::downgrade(&sink),
             stop,
             local,
         }
@@ -117,7 +120,10 @@ impl UdpEndpoint {
                 queued: queued + len,
                 limit: self.limits.max_queued_bytes,
             };
-            return self.sink.send(Event::Error { conn: 0, error });
+            if let Some(sink) = self.sink.upgrade() {
+                sink.send(Event::Error { conn: 0, error });
+            }
+            return;
         }
         self.queued.fetch_add(len, Ordering::AcqRel);
         if self.sends.send(Send { host, port, bytes }).is_err() {
