@@ -101,6 +101,8 @@ async fn echo_round_trip_and_ordered_pipeline() {
             had_error: false
         }
     ));
+    // The server sees the client's end of stream, then the close.
+    assert!(matches!(next(&mut srx).await, Event::Ended { conn: c } if c == conn));
     assert!(matches!(
         next(&mut srx).await,
         Event::Closed {

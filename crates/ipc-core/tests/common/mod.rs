@@ -51,13 +51,13 @@ pub async fn next_any(rx: &mut UnboundedReceiver<Event>) -> Event {
         .expect("sink alive")
 }
 
-/// Waits for the connection's close, allowing errors before it (a connection the server
-/// refused, say).
+/// Waits for the connection's close, allowing errors or the peer's end before it (a
+/// connection the server refused, say).
 pub async fn closed(rx: &mut UnboundedReceiver<Event>) {
     loop {
         match next(rx).await {
             Event::Closed { .. } => return,
-            Event::Error { .. } => {}
+            Event::Error { .. } | Event::Ended { .. } => {}
             other => panic!("unexpected {other:?}"),
         }
     }
