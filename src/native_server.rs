@@ -80,18 +80,7 @@ impl NativeServer {
         options: Option<ListenTcpOptions>,
     ) -> Result<()> {
         let tsfn = self.take_events()?;
-        let options = options.unwrap_or_default();
-        let framing = options.framing.unwrap_or_default();
-        let opts = ServerOptions {
-            framing: framing.framing()?,
-            send_limits: framing.send_limits()?,
-            max_connections: max_connections(options.max_connections),
-            unlink: false,
-            readable_all: false,
-            writable_all: false,
-            tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
-            adopt: false,
-        };
+        let opts = stream_options(options.unwrap_or_default())?;
         let endpoint = Endpoint::Tcp {
             host,
             port: port_number(port)?,
@@ -106,18 +95,7 @@ impl NativeServer {
     #[napi(catch_unwind)]
     pub fn serve_adopted(&mut self, options: Option<ListenTcpOptions>) -> Result<()> {
         let tsfn = self.take_events()?;
-        let options = options.unwrap_or_default();
-        let framing = options.framing.unwrap_or_default();
-        let opts = ServerOptions {
-            framing: framing.framing()?,
-            send_limits: framing.send_limits()?,
-            max_connections: max_connections(options.max_connections),
-            unlink: false,
-            readable_all: false,
-            writable_all: false,
-            tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
-            adopt: false,
-        };
+        let opts = stream_options(options.unwrap_or_default())?;
         self.start(None, opts, tsfn);
         Ok(())
     }
@@ -313,6 +291,21 @@ impl NativeServer {
     pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
         set_referenced(&env, &self.events, referenced)
     }
+}
+
+/// Server options for TCP listeners and detached servers (no socket file to manage).
+fn stream_options(options: ListenTcpOptions) -> Result<ServerOptions> {
+    let framing = options.framing.unwrap_or_default();
+    Ok(ServerOptions {
+        framing: framing.framing()?,
+        send_limits: framing.send_limits()?,
+        max_connections: max_connections(options.max_connections),
+        unlink: false,
+        readable_all: false,
+        writable_all: false,
+        tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
+        adopt: false,
+    })
 }
 
 fn max_connections(value: Option<f64>) -> Option<usize> {
