@@ -68,6 +68,12 @@ struct Shared {
     /// Where connections accepted elsewhere go ([`Server::detached`]); emptied by
     /// `close`, which releases the sink.
     intake: Mutex<Option<Intake>>,
+    /// The Unix socket file this server created and its identity (device, inode), set
+    /// once bound; taken (and the file removed if it is still ours) by whichever comes
+    /// first of `close` on the caller's thread and the accept loop ending, so the file
+    /// is gone when `close` returns, as with Node's `server.close()`.
+    #[cfg(unix)]
+    unix_file: Mutex<Option<(std::path::PathBuf, (u64, u64))>>,
 }
 
 /// What a detached server serves handed-in connections with.
@@ -91,7 +97,26 @@ impl Shared {
             stop: Notify::new(),
             local: Mutex::new(None),
             intake: Mutex::new(None),
+            #[cfg(unix)]
+            unix_file: Mutex::new(None),
         })
+    }
+
+    /// Removes the socket file this server created, if it is still the same file.
+    fn release_file(&self) {
+        #[cfg(unix)]
+        {
+            let file = self
+                .unix_file
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            if let Some((path, identity)) = file {
+                if file_identity(&path) == Some(identity) {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
     }
 
     fn intake(&self) -> std::sync::MutexGuard<'_, Option<Intake>> {
@@ -291,6 +316,7 @@ impl Server {
     /// as with node-ipc's `server.stop()`.
     pub fn close(&self) {
         self.shared.stop.notify_one();
+        self.shared.release_file();
         drop(self.shared.intake().take());
     }
 
@@ -317,6 +343,16 @@ async fn accept_loop(
         }
     };
     *shared.local.lock().unwrap_or_else(|p| p.into_inner()) = listener.local_addr();
+    #[cfg(unix)]
+    if let Listener::Unix {
+        path,
+        identity: Some(identity),
+        ..
+    } = &listener
+    {
+        *shared.unix_file.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((path.clone(), *identity));
+    }
     sink.send(Event::Listening);
     let options = Arc::new(options);
     // Set while accepting fails (the delay before the next try).
@@ -350,7 +386,8 @@ async fn accept_loop(
             }
         }
     }
-    listener.close();
+    drop(listener);
+    shared.release_file();
 }
 
 /// The first and the longest wait after a failed accept.
@@ -618,27 +655,6 @@ impl Listener {
             Listener::Tcp { listener, .. } => listener.local_addr().ok(),
             #[allow(unreachable_patterns)]
             _ => None,
-        }
-    }
-
-    /// Releases the address: a Unix socket file is removed if it is still ours.
-    fn close(self) {
-        match self {
-            #[cfg(unix)]
-            Listener::Unix {
-                listener,
-                path,
-                identity,
-                ..
-            } => {
-                drop(listener);
-                if identity.is_some() && file_identity(&path) == identity {
-                    let _ = std::fs::remove_file(&path);
-                }
-            }
-            #[cfg(windows)]
-            Listener::Pipe(pipe) => drop(pipe),
-            Listener::Tcp { listener, .. } => drop(listener),
         }
     }
 }
