@@ -11,6 +11,7 @@ const { systemError, nativeThrowToError } = require('./system-error');
 const { localSocketPath } = require('./pipe-path');
 const { clientTls } = require('./tls-options');
 const { publishFrames, RawDecoder } = require('./receive');
+const requests = require('./request-client');
 
 /** Hidden per-client state (not an own enumerable key, so the shape matches node-ipc). */
 const STATE = Symbol('node-ipc-native client state');
@@ -34,6 +35,11 @@ class Client {
       // The delimiter is captured per client (Q12 fix).
       value: { delimiter: config.delimiter, retryTimer: null },
     });
+  }
+
+  /** Request/response (docs/REQUEST.md): a Promise of the `type.reply` message's data. */
+  request(type, data, options) {
+    return requests.request(this, type, data, options);
   }
 }
 
@@ -238,6 +244,7 @@ function receiveFrames(client, socket, run, partial) {
   if (loud) client.log('## received events ##');
   publishFrames(client, socket, run, client[STATE].delimiter, partial, (type, data) => {
     if (loud) client.log('detected event', type, data);
+    requests.replyReceived(client, type, data);
     client.publish(type, data);
   });
   if (client.config.sync) client.queue.next();
@@ -254,6 +261,7 @@ function connectionClosed(client, socket, hadError) {
 
 function closeHandling(client) {
   const config = client.config;
+  requests.connectionLost(client);
   client.log('connection closed', client.id, client.path,
     client.retriesRemaining, 'tries remaining of', config.maxRetries);
   if (config.stopRetrying || client.retriesRemaining < 1 || client.explicitlyDisconnected) {

@@ -13,6 +13,7 @@ const { localSocketPath } = require('./pipe-path');
 const { serverTls } = require('./tls-options');
 const { sharedByCluster, listenShared } = require('./cluster-listener');
 const { startUdp, udpEmit } = require('./udp-server');
+const requests = require('./request-server');
 
 const STATE = Symbol('node-ipc-native server state');
 
@@ -45,6 +46,16 @@ class Server {
   /** Publishes `start` (node-ipc's internal hook, public there too). */
   onStart(info) {
     this.trigger('start', info);
+  }
+
+  /** Answers requests of `type` with `handler(data, socket)` (docs/REQUEST.md). */
+  handle(type, handler) {
+    return requests.handle(this, type, handler);
+  }
+
+  /** Removes the request handler of `type`; whether there was one. */
+  unhandle(type) {
+    return requests.unhandle(this, type);
   }
 
   /** Stops accepting connections; accepted ones stay open (Q42). */
