@@ -43,14 +43,16 @@ function request(client, type, data, options) {
         `Request "${type}" not sent: the client "${client.id}" is not connected`);
     }
     const state = stateOf(client);
+    const previousId = state.lastId;
     const id = nextId(state);
     const entry = { type, replyType: replyType(type), resolve, reject, timer: null };
     state.entries.set(id, entry);
     try {
       client.emit(type, requestData(id, data));
     } catch (err) {
-      // Data JSON cannot carry (a BigInt, a cycle): nothing was sent.
+      // Data JSON cannot carry (a BigInt, a cycle): nothing was sent, no id was used.
       state.entries.delete(id);
+      state.lastId = previousId;
       throw err;
     }
     if (timeout > 0 && state.entries.get(id) === entry) {

@@ -38,6 +38,6 @@ run(process.execPath, ['--test', '--test-concurrency=2', ...suites]);
 
 // Plain connections are driven on the JavaScript thread by default; hosts without libuv
 // (and TLS connections everywhere) use the tokio driver. These suites run again on it.
-const TOKIO_SUITES = ['interop', 'wire-bytes', 'limits', 'fixes', 'client-state', 'raw-buffer', 'sync', 'udp', 'backpressure', 'hostile-frames', 'peer-credentials', 'faults', 'socket-parity', 'real-world', 'error-shape']
+const TOKIO_SUITES = ['interop', 'request', 'wire-bytes', 'limits', 'fixes', 'client-state', 'raw-buffer', 'sync', 'udp', 'backpressure', 'hostile-frames', 'peer-credentials', 'faults', 'socket-parity', 'real-world', 'error-shape']
   .map((name) => path.join('__test__', `${name}.test.js`));
 run(process.execPath, ['--test', '--test-concurrency=2', ...TOKIO_SUITES], { NODE_IPC_NATIVE_DRIVER: 'tokio' });
