@@ -249,6 +249,33 @@ declare namespace NodeIPC {
     clear(): Array<(this: SendQueue) => void>;
   }
 
+  /** Options of `client.request()` (docs/REQUEST.md). */
+  interface RequestOptions {
+    /**
+     * Milliseconds to wait for the reply (default 10000); `0` or `Infinity`: no timeout.
+     * At most 2147483647.
+     */
+    timeout?: number | undefined;
+  }
+
+  /**
+   * What a `client.request()` Promise rejects with. `code` is `'ERR_IPC_REQUEST_TIMEOUT'`,
+   * `'ERR_IPC_DISCONNECTED'`, `'ERR_INVALID_ARG_TYPE'`, `'ERR_OUT_OF_RANGE'`,
+   * `'ERR_IPC_RAW_BUFFER'`, or, when the remote handler failed (`remote: true`), the code
+   * the remote error had, if any; `name` and `message` are then the remote ones.
+   */
+  interface RequestError extends Error {
+    code?: string | undefined;
+    remote?: true | undefined;
+  }
+
+  /**
+   * A `server.handle()` handler: gets the request's data and the socket it came on; what
+   * it returns (or its Promise resolves to) is the reply's data, what it throws (or its
+   * Promise rejects with) becomes the error reply. `this` is the server.
+   */
+  type RequestHandler<T = any> = (this: Server, data: T, socket: Socket) => unknown;
+
   /** A handler for `off`/`unSubscribe`: the function given to `on`/`once`, or '*' for all. */
   type AnyHandler = ((...args: any[]) => void) | '*';
 
@@ -299,6 +326,14 @@ declare namespace NodeIPC {
      */
     emit(event: string, value?: any): void;
     emit(rawData: RawData): void;
+    /**
+     * Request/response (docs/REQUEST.md): sends the message `{type, data: {$req, data}}`
+     * and resolves with the data of the matching `type + '.reply'` message (`undefined`
+     * when it has none). Rejects with a {@link RequestError}: the remote error (`remote:
+     * true`), `ERR_IPC_REQUEST_TIMEOUT`, `ERR_IPC_DISCONNECTED` (connection lost before the
+     * reply, or not connected), or an argument error. `T` is not checked at runtime.
+     */
+    request<T = unknown>(type: string, data?: unknown, options?: RequestOptions | null): Promise<T>;
     /** Starts a connection attempt (connectTo/connectToNet already did). */
     connect(): void;
     /** The id given to connectTo/connectToNet (the key in `ipc.of`). */
@@ -367,6 +402,14 @@ declare namespace NodeIPC {
     subscribe(event: 'data', callback: (this: Server, buffer: Buffer, socket: Socket) => void): this;
     subscribe(event: string, callback: (this: Server, data: any, socket: Socket) => void): this;
     subscribe(event: string, callback: (this: Server, ...args: any[]) => void): this;
+    /**
+     * Answers requests of `type` (messages whose data is `{$req, data}`, see
+     * docs/REQUEST.md) with `handler(data, socket)`, replying `type + '.reply'`. Adds an
+     * ordinary listener of `type`. Throws `ERR_IPC_HANDLER_EXISTS` if `type` has a handler.
+     */
+    handle<T = any>(type: string, handler: RequestHandler<T>): this;
+    /** Removes the handler of `type`; whether there was one. */
+    unhandle(type: string): boolean;
     /** Starts listening; `start` is published once it listens. */
     start(): void;
     /** Stops accepting connections (`server.close()`); accepted ones stay open. Throws before `start()`. */
@@ -592,6 +635,9 @@ declare namespace RootIPC {
   type InvalidFrameError = NodeIPC.InvalidFrameError;
   type SendQueue = NodeIPC.SendQueue;
   type AnyHandler = NodeIPC.AnyHandler;
+  type RequestOptions = NodeIPC.RequestOptions;
+  type RequestError = NodeIPC.RequestError;
+  type RequestHandler<T = any> = NodeIPC.RequestHandler<T>;
   type EventBus = NodeIPC.EventBus;
   type Client = NodeIPC.Client;
   type Server = NodeIPC.Server;
