@@ -288,6 +288,25 @@ test('request frames on the wire; argument errors reject (ERR_INVALID_ARG_TYPE, 
   assert.deepEqual(seen.map((d) => d.data === undefined ? d.error : d.data), ['unknown id', 'id as a string', 3, 'duplicate', 'just text']);
 });
 
+test('in sync mode requests are sent one at a time, each reply releasing the next, as emits are', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('sync');
+  const capture = await s.captureServer(p);
+  const { client } = await connectClient(t, { path: p }, { sync: true });
+  const conn = await capture.connection(0);
+  const results = [1, 2, 3].map((n) => client.request('n', n, { timeout: 0 }));
+  const frames = [1, 2, 3].map((n) => `{"type":"n","data":{"$req":${n},"data":${n}}}\f`);
+  let expected = frames[0];
+  assert.equal((await conn.waitBytes(Buffer.byteLength(expected))).toString(), expected);
+  for (const n of [1, 2]) {
+    await conn.write(`{"type":"n.reply","data":{"$req":${n},"data":${n * 10}}}\f`);
+    expected += frames[n];
+    assert.equal((await conn.waitBytes(Buffer.byteLength(expected))).toString(), expected);
+  }
+  await conn.write('{"type":"n.reply","data":{"$req":3,"data":30}}\f');
+  assert.deepEqual(await Promise.all(results), [10, 20, 30]);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Our server.handle
 // ---------------------------------------------------------------------------------------------
