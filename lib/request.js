@@ -129,7 +129,6 @@ module.exports = {
   requestData,
   successData,
   failureData,
-  describeThrown,
   remoteError,
   codedError,
   invalidArgType,
