@@ -1,7 +1,7 @@
 //! Connections accepted by someone else (Node's `net`, in a cluster worker) handed to a
 //! server by their descriptor.
 
-use ipc_core::server::Server;
+use node_ipc_tokio::embed::server::Server;
 
 /// Serves the connected socket `fd` on `server` (which must be detached). The caller
 /// keeps `fd`; the server works on a duplicate. A descriptor that is not a connected

@@ -5,13 +5,13 @@ use std::ptr;
 use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
-use ipc_core::error::IpcError;
-use ipc_core::event::{Event, EventSink};
-use ipc_core::flow::Sent;
-use ipc_core::transport::PeerCredentials;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use node_ipc_tokio::embed::error::IpcError;
+use node_ipc_tokio::embed::event::{Event, EventSink};
+use node_ipc_tokio::embed::flow::Sent;
+use node_ipc_tokio::embed::transport::PeerCredentials;
 
 use crate::direct::SharedDirect;
 use crate::direct_udp::SharedUdpDirect;
@@ -172,6 +172,8 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         Event::Drained { conn } => (DRAIN, conn, None, None, 0),
         // Turned into CONNECTED by `event_function` before it gets here.
         Event::Adopted { conn, .. } => (CLOSED, conn, None, None, 0),
+        // Dropped by `TsfnSink::send`; never gets here.
+        Event::Rejected { .. } => (CLOSED, 0, None, None, 0),
     }
 }
 
@@ -209,6 +211,9 @@ impl EventSink for TsfnSink {
                 event,
                 keep: Arc::clone(&self.0),
             },
+            // node-ipc publishes nothing for a connection closed at once (over
+            // maxConnections, or a failed TLS handshake): neither does the binding.
+            Event::Rejected { .. } => return,
             event => Delivery::Event(event),
         };
         // NonBlocking on an unbounded queue never waits; memory is bounded by the

@@ -15,14 +15,14 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ipc_core::connection::Framing;
-use ipc_core::error::IpcError;
-use ipc_core::event::{ConnId, Event, EventSink};
-use ipc_core::flow::{SendLimits, Sent};
-use ipc_core::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
-use ipc_core::server::Server;
-use ipc_core::transport::PeerCredentials;
 use napi::sys;
+use node_ipc_tokio::embed::connection::Framing;
+use node_ipc_tokio::embed::error::IpcError;
+use node_ipc_tokio::embed::event::{ConnId, Event, EventSink};
+use node_ipc_tokio::embed::flow::{SendLimits, Sent};
+use node_ipc_tokio::embed::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
+use node_ipc_tokio::embed::server::Server;
+use node_ipc_tokio::embed::transport::PeerCredentials;
 
 use crate::delivery::{kind, TsfnSink};
 use crate::js_thread::{add_teardown_hook, HookSlot, JsTarget, OnJsThread, Teardown};
@@ -421,7 +421,7 @@ impl Direct {
         // above has already delivered what was buffered and found the real error
         // (ECONNRESET, ...). Only if it found none is libuv's status reported.
         let outcome = match outcome.end {
-            None if status < 0 => ipc_core::polled::ReadOutcome {
+            None if status < 0 => node_ipc_tokio::embed::polled::ReadOutcome {
                 end: Some(ReadEnd::Failed(
                     entry
                         .conn

@@ -9,11 +9,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ipc_core::error::IpcError;
-use ipc_core::event::{Event, EventSink};
-use ipc_core::flow::SendLimits;
-use ipc_core::udp::{PolledUdp, UdpFamily};
 use napi::sys;
+use node_ipc_tokio::embed::error::IpcError;
+use node_ipc_tokio::embed::event::{Event, EventSink};
+use node_ipc_tokio::embed::flow::SendLimits;
+use node_ipc_tokio::embed::udp::{PolledUdp, UdpFamily};
 
 use crate::delivery::{kind, TsfnSink};
 use crate::js_thread::{add_teardown_hook, HookSlot, JsTarget, OnJsThread, Teardown};

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
 
-use ipc_core::client::connect;
-use ipc_core::connection::{ConnectionHandle, Framing};
-use ipc_core::transport::{ConnectOptions, Endpoint};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use node_ipc_tokio::embed::client::connect;
+use node_ipc_tokio::embed::connection::{ConnectionHandle, Framing};
+use node_ipc_tokio::embed::transport::{ConnectOptions, Endpoint};
 
 use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Congested, Driver, EventFn, TsfnSink,
@@ -18,7 +18,7 @@ use crate::options::{
     keep_alive, port as port_number, ConnectTcpOptions, FramingOptions, JsTcpSettings,
 };
 use crate::runtime::RUNTIME;
-use ipc_core::sockopt::SocketOption;
+use node_ipc_tokio::embed::sockopt::SocketOption;
 
 /// Whether a connection to `endpoint` can be driven on the JavaScript thread (Unix
 /// sockets and TCP; named pipes stay on tokio).

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
 
-use ipc_core::flow::Sent;
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::transport::Endpoint;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use node_ipc_tokio::embed::flow::Sent;
+use node_ipc_tokio::embed::server::{Server, ServerOptions};
+use node_ipc_tokio::embed::transport::Endpoint;
 
 use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Congested, Driver, EventFn, TsfnSink,
@@ -18,7 +18,7 @@ use crate::options::{
     keep_alive, port as port_number, JsTcpSettings, ListenOptions, ListenTcpOptions, TlsOptions,
 };
 use crate::runtime::RUNTIME;
-use ipc_core::sockopt::SocketOption;
+use node_ipc_tokio::embed::sockopt::SocketOption;
 
 /// Target id meaning "every connection" in `writeBatch`.
 const BROADCAST: u32 = 0;

@@ -2,10 +2,10 @@
 
 use std::sync::{Arc, Weak};
 
-use ipc_core::udp::{bind_plain, UdpEndpoint, UdpFamily};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
+use node_ipc_tokio::embed::udp::{bind_plain, UdpEndpoint, UdpFamily};
 
 use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Delivery, Driver, EventFn, TsfnSink,

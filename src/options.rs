@@ -1,13 +1,13 @@
 //! Options objects passed from JavaScript.
 
-use ipc_core::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
-use ipc_core::connection::Framing;
-use ipc_core::flow::{SendLimits, DEFAULT_MAX_QUEUED_BYTES};
-use ipc_core::sockopt::{SocketOption, TcpSettings};
-use ipc_core::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
-use ipc_core::transport::ConnectOptions;
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
+use node_ipc_tokio::embed::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
+use node_ipc_tokio::embed::connection::Framing;
+use node_ipc_tokio::embed::flow::{SendLimits, DEFAULT_MAX_QUEUED_BYTES};
+use node_ipc_tokio::embed::sockopt::{SocketOption, TcpSettings};
+use node_ipc_tokio::embed::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
+use node_ipc_tokio::embed::transport::ConnectOptions;
 
 /// How a connection frames its bytes and bounds what it queues (from `config.delimiter`,
 /// `config.rawBuffer`, `config.maxMessageSize`, `config.maxQueuedBytes`).
@@ -148,7 +148,7 @@ impl TlsOptions {
     }
 }
 
-fn invalid_arg(e: ipc_core::error::IpcError) -> napi::Error {
+fn invalid_arg(e: node_ipc_tokio::embed::error::IpcError) -> napi::Error {
     let code = e.code().unwrap_or("ERR_TLS_CONFIG");
     napi::Error::new(napi::Status::InvalidArg, format!("{code}: {e}"))
 }

@@ -116,9 +116,9 @@ pub fn error_text(status: c_int) -> (String, String) {
 }
 
 /// A libuv error status as an error to report.
-pub fn error(status: c_int) -> ipc_core::error::IpcError {
+pub fn error(status: c_int) -> node_ipc_tokio::embed::error::IpcError {
     let (code, message) = error_text(status);
-    ipc_core::error::IpcError::Internal(format!("{code}: {message}"))
+    node_ipc_tokio::embed::error::IpcError::Internal(format!("{code}: {message}"))
 }
 
 /// A started-or-stopped `uv_poll_t` on one descriptor, on the JavaScript thread's loop.

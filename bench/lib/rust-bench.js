@@ -1,6 +1,6 @@
 'use strict';
 // The Rust-to-Rust part of `npm run bench`: ipc-core beside a bare tokio loop with the same
-// framing (crates/ipc-core/examples/bench.rs), run through cargo.
+// framing (crates/node-ipc-tokio/examples/bench.rs), run through cargo.
 
 const { spawnSync } = require('child_process');
 const path = require('path');
@@ -12,7 +12,7 @@ const ROOT = path.join(__dirname, '..', '..');
  * @returns {{ok: true, doc: object} | {ok: false, reason: string}}
  */
 function runRustBench(opts) {
-  const args = ['run', '--release', '--quiet', '-p', 'ipc-core', '--example', 'bench', '--', '--json'];
+  const args = ['run', '--release', '--quiet', '-p', 'node-ipc-tokio', '--features', 'embed', '--example', 'bench', '--', '--json'];
   if (opts.quick) args.push('--quick');
   const r = spawnSync('cargo', args, { cwd: ROOT, encoding: 'utf8', timeout: 300000, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return { ok: false, reason: r.error.message };

@@ -4,8 +4,8 @@
 //! stream holds a frame (or an unfinished remainder) over the limit.
 #![no_main]
 
-use ipc_core::codec::{split_frames, FrameDecoder};
-use ipc_core::error::IpcError;
+use node_ipc_tokio::embed::codec::{split_frames, FrameDecoder};
+use node_ipc_tokio::embed::error::IpcError;
 use libfuzzer_sys::fuzz_target;
 
 /// The frames a forward scan of `stream` finds, and where the last complete one ends.

@@ -2,7 +2,7 @@
 //! that parses to the same message (with node-ipc's normalisation of empty data).
 #![no_main]
 
-use ipc_core::message::Message;
+use node_ipc_tokio::embed::message::Message;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

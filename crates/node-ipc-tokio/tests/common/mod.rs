@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ipc_core::event::Event;
+use node_ipc_tokio::event::Event;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 

@@ -1,6 +1,10 @@
 //! node-ipc messages for Rust peers: `{"type": ..., "data": ...}` JSON objects.
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use serde_json::{Map, Value};
+
+use crate::error::IpcError;
 
 /// One decoded node-ipc message.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +35,53 @@ impl Message {
         }
     }
 
-    /// Decodes one frame (without its delimiter).
+    /// A message whose data is any serde-serialisable value.
     ///
     /// ```
-    /// use ipc_core::message::Message;
+    /// #[derive(serde::Serialize)]
+    /// struct Hello { id: &'static str }
+    /// let m = node_ipc_tokio::Message::with_data("hello", &Hello { id: "c1" }).unwrap();
+    /// assert_eq!(m.data["id"], "c1");
+    /// ```
+    pub fn with_data<T: Serialize + ?Sized>(
+        r#type: impl Into<String>,
+        data: &T,
+    ) -> Result<Self, IpcError> {
+        let r#type = r#type.into();
+        match serde_json::to_value(data) {
+            Ok(data) => Ok(Message { r#type, data }),
+            Err(e) => Err(IpcError::Data {
+                r#type,
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// The data as a Rust type; [`IpcError::Data`] when it does not have that shape.
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize, Debug, PartialEq)]
+    /// struct Hello { id: String }
+    /// let m = node_ipc_tokio::Message::parse(br#"{"type":"hello","data":{"id":"c1"}}"#).unwrap();
+    /// assert_eq!(m.data_as::<Hello>().unwrap(), Hello { id: "c1".into() });
+    /// assert!(m.data_as::<Vec<u8>>().is_err());
+    /// ```
+    pub fn data_as<T: DeserializeOwned>(&self) -> Result<T, IpcError> {
+        T::deserialize(&self.data).map_err(|e| IpcError::Data {
+            r#type: self.r#type.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Decodes one frame (without its delimiter).
+    ///
+    /// A JavaScript string may hold a lone UTF-16 surrogate, which `JSON.stringify` writes
+    /// as an escape (`"\ud800"`) and a Rust `String` cannot hold: each one is read as
+    /// U+FFFD (the replacement character), as `String::from_utf16_lossy` does, and the
+    /// rest of the message is kept.
+    ///
+    /// ```
+    /// use node_ipc_tokio::Message;
     /// let m = Message::parse(br#"{"type":"hello","data":{"id":"c1"}}"#).unwrap();
     /// assert_eq!(m.r#type, "hello");
     /// assert_eq!(m.data["id"], "c1");
@@ -44,7 +91,15 @@ impl Message {
             reason,
             response: String::from_utf8_lossy(frame).into_owned(),
         };
-        let value: Value = serde_json::from_slice(frame).map_err(|e| invalid(e.to_string()))?;
+        let value: Value = match serde_json::from_slice(frame) {
+            Ok(value) => value,
+            // Rare: only then look for lone surrogates, and retry without them.
+            Err(e) => match replace_lone_surrogates(frame) {
+                Some(fixed) => serde_json::from_slice(&fixed),
+                None => Err(e),
+            }
+            .map_err(|e| invalid(e.to_string()))?,
+        };
         match value {
             Value::Null => Err(invalid("frame is null".into())),
             Value::Object(mut map) => {
@@ -70,7 +125,7 @@ impl Message {
     /// (`null` and `""` travel as `{}`; `false` and `0` stay).
     ///
     /// ```
-    /// use ipc_core::message::Message;
+    /// use node_ipc_tokio::Message;
     /// let bytes = Message::new("ping", serde_json::Value::Null).encode(b"\x0c");
     /// assert_eq!(bytes, b"{\"type\":\"ping\",\"data\":{}}\x0c");
     /// ```
@@ -91,6 +146,34 @@ impl Message {
         out.extend_from_slice(delimiter);
         out
     }
+}
+
+/// The frame with every `\uXXXX` escape of a lone surrogate replaced by `\ufffd` (same
+/// length), or `None` when it has none. Backslashes only occur inside JSON strings, each
+/// starting an escape, so a scan from the start sees every escape.
+fn replace_lone_surrogates(frame: &[u8]) -> Option<Vec<u8>> {
+    let unit = |at: usize| -> Option<u16> {
+        let hex = frame.get(at..at + 6)?;
+        if hex[0] != b'\\' || hex[1] != b'u' {
+            return None;
+        }
+        u16::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16).ok()
+    };
+    let mut fixed: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while let Some(offset) = memchr::memchr(b'\\', &frame[i..]) {
+        i += offset;
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                let out = fixed.get_or_insert_with(|| frame.to_vec());
+                out[i..i + 6].copy_from_slice(b"\\ufffd");
+                i += 6;
+            }
+            _ => i += 2,
+        }
+    }
+    fixed
 }
 
 #[cfg(test)]
@@ -141,6 +224,18 @@ mod tests {
             Message::new("t", json!(false)).encode(b"\x0c"),
             b"{\"type\":\"t\",\"data\":false}\x0c"
         );
+    }
+
+    #[test]
+    fn lone_surrogates_read_as_replacement_characters() {
+        let m = Message::parse(br#"{"type":"s","data":{"a":"x\ud800y","b\udfff":"\ud83d\ude00","c":"\\ud800"}}"#)
+            .expect("kept");
+        assert_eq!(m.data, json!({"a": "x\u{fffd}y", "b\u{fffd}": "\u{1f600}", "c": "\\ud800"}));
+        // A high surrogate at the very end, and one followed by another high one.
+        let m = Message::parse(br#"{"type":"s","data":["\udbff\ud800","\ud800"]}"#).expect("kept");
+        assert_eq!(m.data, json!(["\u{fffd}\u{fffd}", "\u{fffd}"]));
+        // Other bad JSON still is.
+        assert!(Message::parse(br#"{"type":"s","data":"\ud800"#).is_err());
     }
 
     #[test]

@@ -5,13 +5,13 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ipc_core::client::{connect, Client, ClientEvent, RetryPolicy};
-use ipc_core::codec::split_frames;
-use ipc_core::connection::{ConnectionHandle, Framing};
-use ipc_core::event::{ChannelSink, ConnId, Event};
-use ipc_core::message::Message;
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::transport::{ConnectOptions, Endpoint};
+use node_ipc_tokio::client::{connect, Client, ClientEvent};
+use node_ipc_tokio::codec::split_frames;
+use node_ipc_tokio::connection::{ConnectionHandle, Framing};
+use node_ipc_tokio::event::{ChannelSink, ConnId, Event};
+use node_ipc_tokio::message::Message;
+use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::transport::{ConnectOptions, Endpoint};
 use serde_json::json;
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 use tokio::time::timeout;
@@ -160,6 +160,13 @@ async fn max_connections_closes_extra_connections() {
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
     closed(&mut r2).await;
     assert_eq!(server.connection_count(), 1);
+    assert!(matches!(
+        next(&mut srx).await,
+        Event::Rejected {
+            reason: node_ipc_tokio::error::IpcError::ConnectionLimit { limit: 1 },
+            ..
+        }
+    ));
     assert!(timeout(Duration::from_millis(100), srx.recv())
         .await
         .is_err());
@@ -227,7 +234,7 @@ async fn socket_file_is_removed_on_close_and_stale_socket_replaced() {
 }
 
 /// The first event of a server that must fail to listen.
-async fn listen_failure(path: &std::path::Path) -> ipc_core::error::IpcError {
+async fn listen_failure(path: &std::path::Path) -> node_ipc_tokio::error::IpcError {
     let (sink, mut rx) = ChannelSink::new();
     let _server = Server::listen(
         Endpoint::Unix(path.to_path_buf()),
@@ -308,12 +315,10 @@ async fn client_event(rx: &mut Receiver<ClientEvent>) -> ClientEvent {
 async fn retry_state_machine_counts_attempts_then_destroys() {
     // Spec §5.3: maxRetries N and no server give N+1 errors and disconnects, then destroy.
     let path = socket_path("noserver");
-    let policy = RetryPolicy {
-        retry: Duration::from_millis(20),
-        max_retries: Some(2),
-        stop_retrying: false,
-    };
-    let (_client, mut rx) = Client::start(Endpoint::Unix(path.to_path_buf()), policy);
+    let options = node_ipc_tokio::ClientOptions::default()
+        .retry(Duration::from_millis(20))
+        .max_retries(Some(2));
+    let (_client, mut rx) = Client::start(Endpoint::Unix(path.to_path_buf()), options);
     let mut seen = Vec::new();
     loop {
         let ev = client_event(&mut rx).await;
@@ -348,11 +353,8 @@ async fn retry_state_machine_counts_attempts_then_destroys() {
 #[tokio::test]
 async fn retrying_client_reaches_a_late_server_and_disconnect_flushes() {
     let path = socket_path("late");
-    let policy = RetryPolicy {
-        retry: Duration::from_millis(30),
-        ..RetryPolicy::default()
-    };
-    let (client, mut rx) = Client::start(Endpoint::Unix(path.to_path_buf()), policy);
+    let options = node_ipc_tokio::ClientOptions::default().retry(Duration::from_millis(30));
+    let (client, mut rx) = Client::start(Endpoint::Unix(path.to_path_buf()), options);
     assert!(matches!(client_event(&mut rx).await, ClientEvent::Error(_)));
     assert!(matches!(
         client_event(&mut rx).await,
@@ -368,7 +370,7 @@ async fn retrying_client_reaches_a_late_server_and_disconnect_flushes() {
     }
     // Q41: emit immediately followed by disconnect is still delivered.
     client
-        .try_emit("last", json!({"id": "rust"}))
+        .try_emit("last", &json!({"id": "rust"}))
         .expect("connected");
     client.disconnect();
     let got = messages(&mut srx, 1).await;
@@ -389,7 +391,7 @@ async fn both_ends_learn_the_peer_process() {
     let (server, mut srx) = listening(&path, ServerOptions::default()).await;
     // A file this process creates belongs to its effective user and group.
     let me = std::fs::metadata(&*path).expect("socket file");
-    let expected = ipc_core::transport::PeerCredentials {
+    let expected = node_ipc_tokio::transport::PeerCredentials {
         pid: i32::try_from(std::process::id()).ok(),
         uid: me.uid(),
         gid: me.gid(),

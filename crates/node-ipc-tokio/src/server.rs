@@ -130,7 +130,7 @@ impl Shared {
 ///
 /// ```no_run
 /// # async fn demo() {
-/// use ipc_core::{event::{ChannelSink, Event}, server::{Server, ServerOptions}, transport::Endpoint};
+/// use node_ipc_tokio::{event::{ChannelSink, Event}, server::{Server, ServerOptions}, transport::Endpoint};
 /// let (sink, mut events) = ChannelSink::new();
 /// let server = Server::listen(Endpoint::Unix("/tmp/app.world".into()), ServerOptions::default(), sink);
 /// while let Some(ev) = events.recv().await {
@@ -320,6 +320,14 @@ impl Server {
         drop(self.shared.intake().take());
     }
 
+    /// Ends every connection at once with an error: what is queued is dropped.
+    pub fn abort_all(&self, error: impl Fn() -> IpcError) {
+        let handles: Vec<ConnectionHandle> = self.shared.conns().values().cloned().collect();
+        for h in handles {
+            h.fail(error());
+        }
+    }
+
     /// Closes the listener and every connection.
     pub fn shutdown(&self) {
         self.close();
@@ -422,19 +430,30 @@ fn dispatch(
             let (shared, sink, options) =
                 (Arc::clone(shared), Arc::clone(sink), Arc::clone(options));
             // The handshake runs beside the accept loop; a client that fails it is
-            // dropped without an event (node-ipc does not listen to tlsClientError).
+            // closed and reported as `Rejected` (node-ipc does not listen to
+            // tlsClientError: the binding publishes nothing for it).
             tokio::spawn(async move {
                 let acceptor = tokio_rustls::TlsAcceptor::from(tls.config);
                 let handshake = acceptor.accept(stream);
-                if let Ok(Ok(stream)) = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await
-                {
-                    let mut split = Split::new(stream, peer);
-                    split.credentials = credentials;
-                    if let Some(socket) = socket {
-                        split = split.over_tcp(socket);
+                let reason = match tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, handshake).await {
+                    Ok(Ok(stream)) => {
+                        let mut split = Split::new(stream, peer);
+                        split.credentials = credentials;
+                        if let Some(socket) = socket {
+                            split = split.over_tcp(socket);
+                        }
+                        return admit(&shared, &sink, &options, split);
                     }
-                    admit(&shared, &sink, &options, split);
-                }
+                    Ok(Err(e)) => crate::tls::handshake_error(&e),
+                    Err(_) => IpcError::Tls {
+                        code: "ERR_TLS_HANDSHAKE_TIMEOUT",
+                        message: format!(
+                            "TLS handshake timeout: not done within {} s",
+                            TLS_HANDSHAKE_TIMEOUT.as_secs()
+                        ),
+                    },
+                };
+                sink.send(Event::Rejected { peer, reason });
             });
         }
     }
@@ -447,7 +466,12 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
     let conn = {
         let mut conns = shared.conns();
         let open = conns.len() + shared.adopted.load(Ordering::Acquire);
-        if options.max_connections.is_some_and(|max| open >= max) {
+        if let Some(limit) = options.max_connections.filter(|&max| open >= max) {
+            drop(conns);
+            sink.send(Event::Rejected {
+                peer: split.peer,
+                reason: IpcError::ConnectionLimit { limit },
+            });
             return;
         }
         let conn = shared.next_id.fetch_add(1, Ordering::Relaxed);
@@ -487,7 +511,12 @@ fn adopt(
     let conn = {
         let conns = shared.conns();
         let open = conns.len() + shared.adopted.load(Ordering::Acquire);
-        if options.max_connections.is_some_and(|max| open >= max) {
+        if let Some(limit) = options.max_connections.filter(|&max| open >= max) {
+            drop(conns);
+            sink.send(Event::Rejected {
+                peer,
+                reason: IpcError::ConnectionLimit { limit },
+            });
             return;
         }
         shared.adopted.fetch_add(1, Ordering::AcqRel);

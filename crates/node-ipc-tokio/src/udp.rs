@@ -49,7 +49,7 @@ struct Send {
 ///
 /// ```no_run
 /// # async fn demo() {
-/// use ipc_core::{event::ChannelSink, udp::{UdpEndpoint, UdpFamily}};
+/// use node_ipc_tokio::{event::ChannelSink, udp::{UdpEndpoint, UdpFamily}};
 /// let (sink, _events) = ChannelSink::new();
 /// let udp = UdpEndpoint::bind("127.0.0.1".into(), 8001, UdpFamily::V4, Default::default(), sink);
 /// udp.send_to("localhost".into(), 8000, bytes::Bytes::from_static(b"{\"type\":\"hi\",\"data\":{}}\x0c"));

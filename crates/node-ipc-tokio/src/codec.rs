@@ -44,7 +44,7 @@ pub(crate) fn read_scratch<T>(read: impl FnOnce(&mut [u8]) -> T) -> T {
 /// and buffering it would grow memory without bound.
 ///
 /// ```
-/// use ipc_core::codec::{FrameDecoder, split_frames};
+/// use node_ipc_tokio::codec::{FrameDecoder, split_frames};
 /// let mut dec = FrameDecoder::new(b"\x0c", 1024);
 /// assert!(dec.push(b"{\"type\":\"a\"").unwrap().is_none());
 /// let run = dec.push(b",\"data\":1}\x0c{\"ty").unwrap().unwrap();

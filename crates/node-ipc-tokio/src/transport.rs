@@ -14,8 +14,9 @@ use crate::error::IpcError;
 use crate::polled::PlainSocket;
 use crate::tls::{handshake_error, TlsClient};
 
-/// A socket address node-ipc can use for a stream connection.
+/// Where a server listens and a client connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Endpoint {
     /// A Unix domain socket path (`ipc.serve` / `ipc.connectTo`); on Windows, a named
     /// pipe name (`\\.\pipe\...`).
@@ -30,6 +31,48 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
+    /// A Unix domain socket path (on Windows: a named pipe name, `\\.\pipe\...`).
+    pub fn unix(path: impl Into<PathBuf>) -> Self {
+        Endpoint::Unix(path.into())
+    }
+
+    /// A TCP host (name or IP address) and port.
+    pub fn tcp(host: impl Into<String>, port: u16) -> Self {
+        Endpoint::Tcp {
+            host: host.into(),
+            port,
+        }
+    }
+
+    /// The socket node-ipc names for a server `id` with its default `appspace` (`"app."`)
+    /// and `socketRoot` (`"/tmp/"`): `/tmp/app.<id>`, or on Windows the pipe
+    /// `\\.\pipe\tmp-app.<id>`, so `ipc.serve()` / `ipc.connectTo(id)` in Node and this
+    /// meet at the same place.
+    ///
+    /// ```
+    /// # #[cfg(unix)] {
+    /// use node_ipc_tokio::Endpoint;
+    /// assert_eq!(Endpoint::node_ipc("world"), Endpoint::unix("/tmp/app.world"));
+    /// # }
+    /// ```
+    pub fn node_ipc(id: &str) -> Self {
+        Self::node_ipc_in("/tmp/", "app.", id)
+    }
+
+    /// The socket node-ipc names for `id` with this `socketRoot` and `appspace`
+    /// (`socket_root + appspace + id`; on Windows a pipe name made of it, as node-ipc
+    /// does: `\\.\pipe\` then the path with its leading `/` removed and every other `/`
+    /// turned into `-`).
+    pub fn node_ipc_in(socket_root: &str, appspace: &str, id: &str) -> Self {
+        let path = format!("{socket_root}{appspace}{id}");
+        if cfg!(windows) {
+            let trimmed = path.strip_prefix('/').unwrap_or(&path);
+            Endpoint::Unix(format!("\\\\.\\pipe\\{}", trimmed.replace('/', "-")).into())
+        } else {
+            Endpoint::Unix(path.into())
+        }
+    }
+
     /// The address as Node prints it in errors (`/tmp/app.world`, `127.0.0.1:8000`).
     pub fn display(&self) -> String {
         match self {

@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ipc_core::client::connect;
-use ipc_core::codec::split_frames;
-use ipc_core::connection::Framing;
-use ipc_core::event::{ChannelSink, Event};
-use ipc_core::message::Message;
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
-use ipc_core::transport::{ConnectOptions, Endpoint};
-use ipc_core::udp::{UdpEndpoint, UdpFamily};
+use node_ipc_tokio::client::connect;
+use node_ipc_tokio::codec::split_frames;
+use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::event::{ChannelSink, Event};
+use node_ipc_tokio::message::Message;
+use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
+use node_ipc_tokio::transport::{ConnectOptions, Endpoint};
+use node_ipc_tokio::udp::{UdpEndpoint, UdpFamily};
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
@@ -93,7 +93,7 @@ async fn connect_to(
     host: &str,
     options: ConnectOptions,
 ) -> (
-    ipc_core::connection::ConnectionHandle,
+    node_ipc_tokio::connection::ConnectionHandle,
     UnboundedReceiver<Event>,
 ) {
     let (sink, rx) = ChannelSink::new();
@@ -206,6 +206,18 @@ async fn tls_client_without_certificate_is_refused_when_server_requires_one() {
             Event::Error { .. } | Event::Frames { .. } => {}
             other => panic!("unexpected {other:?}"),
         }
+    }
+    // The server reports the refused handshake, and no connection.
+    match next(&mut srx).await {
+        Event::Rejected { reason, peer } => {
+            assert_eq!(
+                reason.code(),
+                Some("ERR_TLS_NO_PEER_CERTIFICATE"),
+                "{reason}"
+            );
+            assert!(peer.is_some_and(|p| p.starts_with("127.0.0.1:")));
+        }
+        other => panic!("expected Rejected, got {other:?}"),
     }
     assert!(
         timeout(Duration::from_millis(200), srx.recv())

@@ -6,13 +6,13 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ipc_core::client::connect;
-use ipc_core::connection::Framing;
-use ipc_core::event::{ChannelSink, Event};
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::sockopt::SocketOption;
-use ipc_core::transport::{ConnectOptions, Endpoint};
-use ipc_core::udp::{UdpEndpoint, UdpFamily};
+use node_ipc_tokio::client::connect;
+use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::event::{ChannelSink, Event};
+use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::sockopt::SocketOption;
+use node_ipc_tokio::transport::{ConnectOptions, Endpoint};
+use node_ipc_tokio::udp::{UdpEndpoint, UdpFamily};
 use std::io::{Read, Write};
 
 use common::next;

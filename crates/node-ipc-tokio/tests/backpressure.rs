@@ -6,14 +6,13 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ipc_core::client::{Client, ClientEvent, RetryPolicy};
-use ipc_core::connection::Framing;
-use ipc_core::error::IpcError;
-use ipc_core::event::{ChannelSink, ConnId, Event};
-use ipc_core::flow::{SendLimits, Sent};
-use ipc_core::message::Message;
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::transport::{ConnectOptions, Endpoint};
+use node_ipc_tokio::error::IpcError;
+use node_ipc_tokio::event::{ChannelSink, ConnId, Event};
+use node_ipc_tokio::flow::{SendLimits, Sent};
+use node_ipc_tokio::message::Message;
+use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::transport::Endpoint;
+use node_ipc_tokio::{Client, ClientEvent, ClientOptions};
 use serde_json::json;
 use tokio::sync::mpsc::{Receiver, UnboundedReceiver};
 use tokio::time::timeout;
@@ -63,20 +62,10 @@ async fn emit_waits_while_the_server_does_not_read_and_the_limit_ends_the_connec
         high_water: 64 * 1024,
         max_queued_bytes: 4 * MIB,
     };
-    let options = ConnectOptions {
-        send_limits: limits,
-        ..ConnectOptions::default()
-    };
-    let policy = RetryPolicy {
-        stop_retrying: true,
-        ..RetryPolicy::default()
-    };
-    let (client, mut events) = Client::start_with(
-        Endpoint::Unix(path.to_path_buf()),
-        policy,
-        options,
-        Framing::default(),
-    );
+    let options = ClientOptions::default()
+        .send_limits(limits.high_water, limits.max_queued_bytes)
+        .stop_retrying(true);
+    let (client, mut events) = Client::start(Endpoint::Unix(path.to_path_buf()), options);
     assert!(matches!(
         client_event(&mut events).await,
         ClientEvent::Connect
@@ -86,12 +75,9 @@ async fn emit_waits_while_the_server_does_not_read_and_the_limit_ends_the_connec
 
     // Awaiting emits stop as soon as the queue is over its high-water mark.
     let mut completed = 0;
-    while timeout(
-        Duration::from_millis(300),
-        client.emit("big", payload.clone()),
-    )
-    .await
-    .is_ok()
+    while timeout(Duration::from_millis(300), client.emit("big", &payload))
+        .await
+        .is_ok()
     {
         completed += 1;
         assert!(completed < 4, "emit never waited");
@@ -104,7 +90,7 @@ async fn emit_waits_while_the_server_does_not_read_and_the_limit_ends_the_connec
 
     // Emits that do not wait pile up to the hard limit, which ends the connection.
     let refused = loop {
-        match client.try_emit("big", payload.clone()) {
+        match client.try_emit("big", &payload) {
             Ok(()) => assert!(client.queued_bytes() <= limits.max_queued_bytes),
             Err(e) => break e,
         }
@@ -127,7 +113,7 @@ async fn emit_waits_while_the_server_does_not_read_and_the_limit_ends_the_connec
         ClientEvent::Destroy
     ));
     assert!(matches!(
-        client.try_emit("late", json!(1)),
+        client.try_emit("late", &json!(1)),
         Err(IpcError::NotConnected)
     ));
 }
@@ -137,7 +123,7 @@ async fn a_client_whose_events_are_not_consumed_stops_reading() {
     let path = socket_path("bp-lag");
     let (server, mut srx) = listening(&path).await;
     let (client, mut events) =
-        Client::start(Endpoint::Unix(path.to_path_buf()), RetryPolicy::default());
+        Client::start(Endpoint::Unix(path.to_path_buf()), ClientOptions::default());
     let conn = connected(&mut srx).await;
     assert!(matches!(
         client_event(&mut events).await,
@@ -232,7 +218,7 @@ async fn server_ready_waits_for_a_peer_that_does_not_read() {
 
 #[test]
 fn a_connecting_handle_takes_writes_until_its_high_water_mark() {
-    use ipc_core::connection::ConnectionHandle;
+    use node_ipc_tokio::connection::ConnectionHandle;
     let limits = SendLimits {
         high_water: 10 * 1024,
         max_queued_bytes: 20 * 1024,

@@ -8,13 +8,13 @@ mod common;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ipc_core::client::connect;
-use ipc_core::connection::Framing;
-use ipc_core::event::{ChannelSink, Event};
-use ipc_core::flow::SendLimits;
-use ipc_core::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::transport::{ConnectOptions, Endpoint};
+use node_ipc_tokio::client::connect;
+use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::event::{ChannelSink, Event};
+use node_ipc_tokio::flow::SendLimits;
+use node_ipc_tokio::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
+use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::transport::{ConnectOptions, Endpoint};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;
 
@@ -59,7 +59,7 @@ fn client(
     path: &TempPath,
     adopt: bool,
 ) -> (
-    ipc_core::connection::ConnectionHandle,
+    node_ipc_tokio::connection::ConnectionHandle,
     UnboundedReceiver<Event>,
 ) {
     let (sink, rx) = ChannelSink::new();
@@ -138,6 +138,16 @@ async fn adopted_connections_count_against_max_connections_until_released() {
     let (_h2, mut r2) = client(&path, false);
     assert!(matches!(next(&mut r2).await, Event::Connected { .. }));
     closed(&mut r2).await;
+    match next(&mut srx).await {
+        Event::Rejected { reason, .. } => {
+            assert_eq!(reason.code(), Some("ERR_IPC_CONNECTION_LIMIT"));
+            assert_eq!(
+                reason.to_string(),
+                "connection closed: the server already has max_connections (1) open"
+            );
+        }
+        other => panic!("expected Rejected, got {other:?}"),
+    }
     assert!(
         timeout(Duration::from_millis(100), srx.recv())
             .await

@@ -83,6 +83,15 @@ pub enum Event {
         /// The connection.
         conn: ConnId,
     },
+    /// A connection was accepted and closed at once, before it was reported: the server
+    /// had `max_connections` open ([`IpcError::ConnectionLimit`]), or its TLS handshake
+    /// failed or took too long ([`IpcError::Tls`]).
+    Rejected {
+        /// The peer's address, when the transport has one.
+        peer: Option<String>,
+        /// Why.
+        reason: IpcError,
+    },
     /// An error on a connection (or, with `conn == 0`, on the listener while accepting).
     Error {
         /// The connection.

@@ -3,8 +3,12 @@
 use std::fmt;
 use std::io;
 
-/// What went wrong on a connection or listener.
+/// What went wrong: on a connection or listener, or with a message or request.
+///
+/// [`IpcError::code`] gives Node's error code where Node has one, so errors read the same
+/// on both sides of a connection.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum IpcError {
     /// An operating-system error, with the operation that failed (`connect`, `listen`,
     /// `read`, `write`) and the address involved, like Node's system errors.
@@ -78,6 +82,36 @@ pub enum IpcError {
         /// The configured limit.
         limit: usize,
     },
+    /// A connection was closed right after it was accepted: the server already had
+    /// `max_connections` open (code `ERR_IPC_CONNECTION_LIMIT`).
+    ConnectionLimit {
+        /// The configured `max_connections`.
+        limit: usize,
+    },
+    /// A message's data could not be turned into (or read as) the Rust type asked for;
+    /// nothing was sent, or the message was not the expected shape.
+    Data {
+        /// The message type involved.
+        r#type: String,
+        /// What serde said.
+        reason: String,
+    },
+    /// No reply to a request arrived in time (code `ERR_IPC_REQUEST_TIMEOUT`). A reply
+    /// that arrives later is ignored.
+    Timeout {
+        /// The request's message type.
+        r#type: String,
+        /// How long the request waited.
+        after: std::time::Duration,
+    },
+    /// The connection closed before a request's reply arrived (code
+    /// `ERR_IPC_DISCONNECTED`).
+    Disconnected {
+        /// The request's message type.
+        r#type: String,
+    },
+    /// The peer's handler failed: its error's name, message and code, as it replied.
+    Remote(crate::request::RemoteError),
 }
 
 impl IpcError {
@@ -103,6 +137,11 @@ impl IpcError {
             IpcError::AddressInUse { .. } => Some("EADDRINUSE"),
             IpcError::QueueLimit { .. } | IpcError::DatagramQueueFull { .. } => Some("ENOBUFS"),
             IpcError::NotConnected => Some("ENOTCONN"),
+            IpcError::ConnectionLimit { .. } => Some("ERR_IPC_CONNECTION_LIMIT"),
+            IpcError::Data { .. } => Some("ERR_IPC_DATA"),
+            IpcError::Timeout { .. } => Some("ERR_IPC_REQUEST_TIMEOUT"),
+            IpcError::Disconnected { .. } => Some("ERR_IPC_DISCONNECTED"),
+            IpcError::Remote(_) => None,
         }
     }
 
@@ -178,6 +217,23 @@ impl fmt::Display for IpcError {
                 f,
                 "write ENOBUFS: {queued} bytes queued for a peer that does not read them, over maxQueuedBytes ({limit} bytes); connection destroyed"
             ),
+            IpcError::ConnectionLimit { limit } => write!(
+                f,
+                "connection closed: the server already has max_connections ({limit}) open"
+            ),
+            IpcError::Data { r#type, reason } => {
+                write!(f, "the data of a {type:?} message: {reason}")
+            }
+            IpcError::Timeout { r#type, after } => write!(
+                f,
+                "no reply to the {type:?} request within {} ms",
+                after.as_millis()
+            ),
+            IpcError::Disconnected { r#type } => write!(
+                f,
+                "the connection closed before the reply to the {type:?} request arrived"
+            ),
+            IpcError::Remote(remote) => write!(f, "{remote}"),
         }
     }
 }
@@ -186,6 +242,7 @@ impl std::error::Error for IpcError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             IpcError::Io { source, .. } => Some(source),
+            IpcError::Remote(remote) => Some(remote),
             _ => None,
         }
     }

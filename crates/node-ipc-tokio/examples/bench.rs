@@ -8,13 +8,13 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use ipc_core::client::connect;
-use ipc_core::codec::split_frames;
-use ipc_core::connection::Framing;
-use ipc_core::event::{ChannelSink, Event};
-use ipc_core::message::Message;
-use ipc_core::server::{Server, ServerOptions};
-use ipc_core::transport::{ConnectOptions, Endpoint};
+use node_ipc_tokio::client::connect;
+use node_ipc_tokio::codec::split_frames;
+use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::event::{ChannelSink, Event};
+use node_ipc_tokio::message::Message;
+use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::transport::{ConnectOptions, Endpoint};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -227,8 +227,7 @@ mod bare {
                 let _ = std::fs::remove_file(path);
                 (Stream::Unix(c), Stream::Unix(s))
             }
-            #[cfg(not(unix))]
-            Endpoint::Unix(_) => unreachable!(),
+            other => unreachable!("{other:?}"),
         }
     }
 

@@ -1,0 +1,52 @@
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
+// Without `embed`, the parts of the engine only the Node addon drives (connections
+// without tasks, handed-over sockets, raw framing) are compiled but unused.
+#![cfg_attr(not(feature = "embed"), allow(dead_code))]
+
+/// Declares the engine's modules: private to the crate, or public (and hidden from the
+/// docs) with the `embed` feature, so that [`embed`] can re-export them.
+macro_rules! engine_modules {
+    ($($module:ident),* $(,)?) => {$(
+        #[cfg(feature = "embed")]
+        #[doc(hidden)]
+        pub mod $module;
+        #[cfg(not(feature = "embed"))]
+        mod $module;
+    )*};
+}
+
+engine_modules!(
+    client, codec, connection, error, event, flow, message, polled, server, sockopt, tls,
+    transport, udp,
+);
+#[cfg(windows)]
+mod pipe;
+mod request;
+mod typed_server;
+
+pub use client::{Client, ClientEvent, ClientOptions, EVENT_CAPACITY};
+pub use error::IpcError as Error;
+pub use event::ConnId;
+pub use message::{InvalidFrame, Message};
+pub use request::RemoteError;
+pub use tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
+pub use transport::{Endpoint, PeerCredentials};
+pub use typed_server::{
+    Server, ServerEvent, ServerHandle, ServerOptions, SERVER_EVENT_CAPACITY, SHUTDOWN_GRACE,
+};
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The surface the node-ipc-native addon drives: connections without tasks, handed-over
+/// sockets, raw frame runs and flow credits. Not for Rust users, and not covered by
+/// semver; enabled by the `embed` feature.
+#[cfg(feature = "embed")]
+#[doc(hidden)]
+pub mod embed {
+    pub use crate::{
+        client, codec, connection, error, event, flow, message, polled, server, sockopt, tls,
+        transport, udp,
+    };
+}
