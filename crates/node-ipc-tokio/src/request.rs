@@ -113,12 +113,16 @@ impl RemoteError {
         Value::Object(map)
     }
 
-    /// Reads the `error` of a reply; whatever is missing gets a neutral value.
+    /// Reads the `error` of a reply as node-ipc-native's Node side does: a string is the
+    /// message; a missing name is `"Error"`, a missing message empty.
     fn from_value(value: &Value) -> Self {
+        if let Value::String(message) = value {
+            return RemoteError::new(message.as_str());
+        }
         let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
         RemoteError {
             name: text("name").unwrap_or_else(|| "Error".into()),
-            message: text("message").unwrap_or_else(|| value.to_string()),
+            message: text("message").unwrap_or_default(),
             code: text("code"),
         }
     }
@@ -206,8 +210,10 @@ impl Pending {
         drop(waiting);
         let outcome = match message.data {
             Value::Object(mut map) => match map.remove("error") {
-                Some(error) => Err(IpcError::Remote(RemoteError::from_value(&error))),
-                None => Ok(map.remove("data").unwrap_or(Value::Null)),
+                Some(error) if !error.is_null() => {
+                    Err(IpcError::Remote(RemoteError::from_value(&error)))
+                }
+                _ => Ok(map.remove("data").unwrap_or(Value::Null)),
             },
             _ => Ok(Value::Null),
         };
