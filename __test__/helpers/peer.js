@@ -228,8 +228,9 @@ function spawnPeer(script, args = [], opts = {}) {
   const argv = args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
   // `prefix` runs node through another command that execs it (e.g. `ip netns exec ns`),
   // so the child's pid is still node's.
-  const [command, ...before] = opts.prefix ? [...opts.prefix, process.execPath] : [process.execPath];
-  const child = spawn(command, [...before, file, ...argv], {
+  // `exec` runs a program instead of a node fixture (the Rust peers): `script` is its path.
+  const [command, ...before] = opts.exec ? [file] : opts.prefix ? [...opts.prefix, process.execPath] : [process.execPath];
+  const child = spawn(command, opts.exec ? argv : [...before, file, ...argv], {
     env,
     cwd: opts.cwd,
     stdio: [opts.stdin === false ? 'ignore' : 'pipe', 'pipe', 'pipe'],
