@@ -211,6 +211,7 @@ impl ClientOptions {
     }
 
     /// Speak TLS after connecting (node-ipc's `config.tls` on `connectToNet`).
+    #[cfg(feature = "tls")]
     pub fn tls(mut self, tls: crate::tls::TlsClient) -> Self {
         self.connect.tls = Some(tls);
         self

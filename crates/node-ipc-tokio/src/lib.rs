@@ -17,12 +17,25 @@ macro_rules! engine_modules {
 }
 
 engine_modules!(
-    client, codec, connection, error, event, flow, message, polled, server, sockopt, tls,
-    transport, udp,
+    client, codec, connection, error, event, flow, message, polled, server, sockopt, transport,
 );
+// node-ipc's UDP sockets (`serveNet` / `connectToNet` with `udp4`/`udp6`), for the addon.
+#[cfg(all(feature = "udp", feature = "embed"))]
+#[doc(hidden)]
+pub mod udp;
+#[cfg(all(feature = "udp", not(feature = "embed")))]
+mod udp;
+// Without the `tls` feature, a stand-in whose configuration types cannot be made.
 #[cfg(windows)]
 mod pipe;
 mod request;
+#[cfg(feature = "embed")]
+#[doc(hidden)]
+#[cfg_attr(not(feature = "tls"), path = "tls_off.rs")]
+pub mod tls;
+#[cfg(not(feature = "embed"))]
+#[cfg_attr(not(feature = "tls"), path = "tls_off.rs")]
+mod tls;
 mod typed_server;
 
 pub use client::{Client, ClientEvent, ClientOptions, EVENT_CAPACITY};
@@ -30,6 +43,7 @@ pub use error::IpcError as Error;
 pub use event::ConnId;
 pub use message::{InvalidFrame, Message};
 pub use request::RemoteError;
+#[cfg(feature = "tls")]
 pub use tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
 pub use transport::{Endpoint, PeerCredentials};
 pub use typed_server::{
@@ -45,8 +59,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(feature = "embed")]
 #[doc(hidden)]
 pub mod embed {
+    #[cfg(feature = "udp")]
+    pub use crate::udp;
     pub use crate::{
         client, codec, connection, error, event, flow, message, polled, server, sockopt, tls,
-        transport, udp,
+        transport,
     };
 }

@@ -432,6 +432,12 @@ fn dispatch(
             // The handshake runs beside the accept loop; a client that fails it is
             // closed and reported as `Rejected` (node-ipc does not listen to
             // tlsClientError: the binding publishes nothing for it).
+            #[cfg(not(feature = "tls"))]
+            {
+                let _ = (stream, peer, credentials, socket, shared, sink, options);
+                match tls {}
+            }
+            #[cfg(feature = "tls")]
             tokio::spawn(async move {
                 let acceptor = tokio_rustls::TlsAcceptor::from(tls.config);
                 let handshake = acceptor.accept(stream);

@@ -12,7 +12,7 @@ use tokio::net::TcpStream;
 use crate::connection::WriteSide;
 use crate::error::IpcError;
 use crate::polled::PlainSocket;
-use crate::tls::{handshake_error, TlsClient};
+use crate::tls::TlsClient;
 
 /// Where a server listens and a client connects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,15 +276,23 @@ impl Connected {
                 tls,
                 host,
             } => {
-                let _ = stream.set_nodelay(true);
-                let socket = crate::sockopt::raw_tcp(&stream);
-                let name = tls.server_name(&host)?;
-                let connector = tokio_rustls::TlsConnector::from(tls.config.clone());
-                let stream = connector
-                    .connect(name, stream)
-                    .await
-                    .map_err(|e| handshake_error(&e))?;
-                Ok(Split::new(stream, Some(peer.to_string())).over_tcp(socket))
+                #[cfg(feature = "tls")]
+                {
+                    let _ = stream.set_nodelay(true);
+                    let socket = crate::sockopt::raw_tcp(&stream);
+                    let name = tls.server_name(&host)?;
+                    let connector = tokio_rustls::TlsConnector::from(tls.config.clone());
+                    let stream = connector
+                        .connect(name, stream)
+                        .await
+                        .map_err(|e| crate::tls::handshake_error(&e))?;
+                    Ok(Split::new(stream, Some(peer.to_string())).over_tcp(socket))
+                }
+                #[cfg(not(feature = "tls"))]
+                {
+                    let _ = (stream, peer, host);
+                    match tls {}
+                }
             }
         }
     }

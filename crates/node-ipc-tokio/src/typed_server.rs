@@ -119,6 +119,7 @@ impl ServerOptions {
     }
 
     /// Speak TLS on accepted connections (node-ipc's `config.tls` on `serveNet`).
+    #[cfg(feature = "tls")]
     pub fn tls(mut self, tls: crate::tls::TlsServer) -> Self {
         self.engine.tls = Some(tls);
         self
