@@ -24,6 +24,9 @@ const addonBuilt = fs.readdirSync(root).some((f) => f.endsWith('.node')) &&
 if (!addonBuilt) run('npm', ['run', 'build']);
 
 run('cargo', ['test', '--workspace']);
+// The crate as Rust users build it: every feature (the workspace run above has the
+// addon's set: embed, tls, udp — not codec).
+run('cargo', ['test', '-p', 'node-ipc-tokio', '--all-features']);
 
 // The frame decoder and message parsing under libFuzzer, briefly (20 s per target; the
 // committed corpus in fuzz/corpus is replayed first). `npm run fuzz -- --seconds 600`

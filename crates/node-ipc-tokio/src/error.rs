@@ -238,6 +238,14 @@ impl fmt::Display for IpcError {
     }
 }
 
+/// An I/O error from a stream the caller drives (e.g. under a `Framed` with
+/// `NodeIpcCodec`): reported as a failed `read`.
+impl From<io::Error> for IpcError {
+    fn from(source: io::Error) -> Self {
+        IpcError::io("read", "", source)
+    }
+}
+
 impl std::error::Error for IpcError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

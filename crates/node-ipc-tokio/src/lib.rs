@@ -26,6 +26,8 @@ pub mod udp;
 #[cfg(all(feature = "udp", not(feature = "embed")))]
 mod udp;
 // Without the `tls` feature, a stand-in whose configuration types cannot be made.
+#[cfg(feature = "codec")]
+mod framed;
 #[cfg(windows)]
 mod pipe;
 mod request;
@@ -41,6 +43,8 @@ mod typed_server;
 pub use client::{Client, ClientEvent, ClientOptions, EVENT_CAPACITY};
 pub use error::IpcError as Error;
 pub use event::ConnId;
+#[cfg(feature = "codec")]
+pub use framed::NodeIpcCodec;
 pub use message::{InvalidFrame, Message};
 pub use request::RemoteError;
 #[cfg(feature = "tls")]
