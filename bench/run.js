@@ -13,6 +13,7 @@ const { transports, STREAM_TRANSPORTS, ALL_TRANSPORTS } = require('./lib/transpo
 const { IMPLS, BASELINE } = require('./impls');
 const { SCENARIOS } = require('./scenarios');
 const { runRustBench, formatRustBench } = require('./lib/rust-bench');
+const { writeChart } = require('./lib/chart');
 
 function progress(text) {
   process.stderr.write(`${text}\n`);
@@ -34,12 +35,13 @@ function fmtRun(scenario, run) {
 
 async function main() {
   let opts;
+  const known = {
+    scenarios: SCENARIOS.map((s) => s.name),
+    impls: IMPLS.map((i) => i.key),
+    transports: ALL_TRANSPORTS,
+  };
   try {
-    opts = parseArgs(process.argv.slice(2), {
-      scenarios: SCENARIOS.map((s) => s.name),
-      impls: IMPLS.map((i) => i.key),
-      transports: ALL_TRANSPORTS,
-    });
+    opts = parseArgs(process.argv.slice(2), known);
   } catch (err) {
     process.stderr.write(`${err.message}\n\n${USAGE}`);
     process.exit(2);
@@ -157,6 +159,8 @@ async function main() {
     results,
     ratios: ratios(results, BASELINE),
   };
+  // The SVG chart of the throughput ratios (bench/lib/chart.js); its data goes into --json.
+  doc.chart = writeChart(doc, opts, known, progress);
   let rustText = '';
   if (opts.rust) {
     progress('Rust<->Rust benchmark (cargo, release build)...\n');

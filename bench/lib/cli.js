@@ -15,6 +15,9 @@ const USAGE = `Usage: node bench/run.js [options]   (npm run bench -- [options])
   --no-rust           skip the Rust-to-Rust benchmark (ipc-core vs a bare tokio loop, via cargo)
   --timeout SECONDS   hard limit for one run, all its processes included (default 60)
   --json              machine-readable JSON on stdout (progress still goes to stderr)
+  --svg PATH          write the chart of the throughput ratios (SVG) to PATH; default: the full default
+                      run refreshes docs/bench-ratios.svg, any other run writes a file in the temp directory
+  --no-svg            no chart
   -h, --help          this text
 `;
 
@@ -50,6 +53,7 @@ function parseArgs(argv, known) {
     reduce: true,
     rust: true,
     json: false,
+    svg: null, // null: the default path (lib/chart.js svgPath), false: --no-svg, else a path
     help: false,
   };
   for (let k = 0; k < argv.length; k++) {
@@ -75,6 +79,8 @@ function parseArgs(argv, known) {
       case '--json': opts.json = true; break;
       case '--no-reduce': opts.reduce = false; break;
       case '--no-rust': opts.rust = false; break;
+      case '--svg': opts.svg = takeValue(); if (!opts.svg) throw new Error('--svg needs a path'); break;
+      case '--no-svg': opts.svg = false; break;
       case '-h':
       case '--help': opts.help = true; break;
       default: throw new Error(`unknown option "${argv[k]}"`);
