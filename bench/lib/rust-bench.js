@@ -25,12 +25,12 @@ function runRustBench(opts) {
 }
 
 function formatRustBench(result) {
-  if (!result.ok) return `Rust<->Rust (ipc-core vs bare tokio): not run: ${result.reason}\n`;
+  if (!result.ok) return `Rust<->Rust (node-ipc-tokio vs bare tokio and the node-ipc 14 crate): not run: ${result.reason}\n`;
   const { doc } = result;
   const lines = [
-    `Rust<->Rust: ipc-core vs a bare tokio loop with the same framing, one process, 2 tokio workers; ` +
+    `Rust<->Rust: node-ipc-tokio's engine vs a bare tokio loop with the same framing, and its typed requests vs the node-ipc 14 crate; one process, 2 tokio workers; ` +
       `flood ${doc.flood.toLocaleString('en-US')} msgs, pingpong ${doc.rounds.toLocaleString('en-US')} round trips, median of ${doc.runs}`,
-    'via   scenario            ipc-core    bare tokio   ipc-core/bare',
+    'via   scenario            engine      bare tokio   engine/bare',
   ];
   const fmt = (n, d) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }).padStart(12);
   for (const r of doc.results) {
@@ -39,6 +39,11 @@ function formatRustBench(result) {
     for (const [key, label] of [['pingpong_p50_us', 'pingpong p50 us'], ['pingpong_p99_us', 'pingpong p99 us']]) {
       const p = r[key];
       lines.push(`${r.via.padEnd(5)} ${label} ${fmt(p.ipc_core, 1)}  ${fmt(p.bare_tokio, 1)}   ${(p.ipc_core / p.bare_tokio).toFixed(2)}x (lower = faster)`);
+    }
+    const q = r.requests_64_in_flight_per_s;
+    if (q) {
+      lines.push(`${r.via.padEnd(5)} requests/s, ${doc.in_flight} in flight: node-ipc-tokio ${fmt(q.node_ipc_tokio, 0)}, ` +
+        `node-ipc 14 crate ${fmt(q.node_ipc_14, 0)}   ${(q.node_ipc_tokio / q.node_ipc_14).toFixed(2)}x (higher = faster)`);
     }
   }
   return `${lines.join('\n')}\n`;

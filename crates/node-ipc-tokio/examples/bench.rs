@@ -1,6 +1,8 @@
-//! Rust-to-Rust benchmark of ipc-core beside a bare tokio loop with the same framing
-//! (JSON frames + '\f'): flood (messages one way) and pingpong (sequential round trips),
-//! over Unix sockets and TCP. Run: `cargo run --release -p ipc-core --example bench`
+//! Rust-to-Rust benchmark of the engine beside a bare tokio loop with the same framing
+//! (JSON frames + '\f'): flood (messages one way) and pingpong (sequential round trips);
+//! and request/response with 64 in flight through the public API beside crates.io's
+//! node-ipc 14 crate; over Unix sockets and TCP.
+//! Run: `cargo run --release -p node-ipc-tokio --features embed --example bench`
 //! (`-- --json` for machine output, `-- --quick` for a short run). Each side uses the API
 //! a Rust program would pick: `send` (coalescing) for the flood, `send_now` (write
 //! through) for request/response.
@@ -38,6 +40,7 @@ impl Via {
 struct Args {
     flood: usize,
     rounds: usize,
+    requests: usize,
     runs: usize,
     json: bool,
 }
@@ -48,6 +51,7 @@ fn args() -> Args {
     Args {
         flood: if quick { 20_000 } else { 200_000 },
         rounds: if quick { 2_000 } else { 20_000 },
+        requests: if quick { 5_000 } else { 50_000 },
         runs: if quick { 1 } else { 3 },
         json: all.iter().any(|a| a == "--json"),
     }
@@ -307,6 +311,131 @@ mod bare {
     }
 }
 
+/// How many requests are in flight at once in the request/response scenario.
+const IN_FLIGHT: usize = 64;
+
+/// Request/response with [`IN_FLIGHT`] requests outstanding, through the public API
+/// (`Client::request`, `ServerHandle::handle_requests`): requests per second.
+async fn typed_requests(via: Via, n: usize) -> f64 {
+    use node_ipc_tokio::{Client, ClientOptions, Server as TypedServer, ServerOptions as Typed};
+    let ep = endpoint(via, "req");
+    let server = TypedServer::bind(ep.clone(), Typed::default())
+        .await
+        .expect("bind");
+    server.handle_requests("echo", |_conn, v: serde_json::Value| async move { Ok(v) });
+    let ep = match (&ep, server.local_addr()) {
+        (Endpoint::Tcp { host, .. }, Some(addr)) => Endpoint::tcp(host.clone(), addr.port()),
+        _ => ep,
+    };
+    let _server = server.into_handle();
+    let (client, _events) = Client::start(ep, ClientOptions::default());
+    client.connected().await.expect("connected");
+    let client = std::sync::Arc::new(client);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let t = Instant::now();
+    let workers: Vec<_> = (0..IN_FLIGHT)
+        .map(|_| {
+            let (client, next) = (std::sync::Arc::clone(&client), std::sync::Arc::clone(&next));
+            tokio::spawn(async move {
+                while next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < n {
+                    let body = json!({ "s": "some short text" });
+                    let _: serde_json::Value = client
+                        .request("echo", &body, Duration::from_secs(30))
+                        .await
+                        .expect("reply");
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.expect("worker");
+    }
+    n as f64 / t.elapsed().as_secs_f64()
+}
+
+/// The same scenario with crates.io's node-ipc 14 crate (blocking; one thread writes while
+/// the window has room, one reads the replies, the server answers on a thread of its own),
+/// with the same wire convention: requests per second.
+#[cfg(unix)]
+fn node14_requests(via: Via, n: usize) -> f64 {
+    use node_ipc::{CodecConfig, Connection, Event as E14, Message as M14};
+    use std::io::{Read, Write};
+    trait Duplex: Read + Write + Send {
+        fn split(&self) -> Box<dyn Duplex>;
+    }
+    impl Duplex for std::os::unix::net::UnixStream {
+        fn split(&self) -> Box<dyn Duplex> {
+            Box::new(self.try_clone().expect("clone"))
+        }
+    }
+    impl Duplex for std::net::TcpStream {
+        fn split(&self) -> Box<dyn Duplex> {
+            Box::new(self.try_clone().expect("clone"))
+        }
+    }
+    let path = std::env::temp_dir().join(format!("nit-bench-14-{}.sock", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    let (server_side, client_side): (Box<dyn Duplex>, Box<dyn Duplex>) = match via {
+        Via::Unix => {
+            let l = std::os::unix::net::UnixListener::bind(&path).expect("bind");
+            let c = std::os::unix::net::UnixStream::connect(&path).expect("connect");
+            let (s, _) = l.accept().expect("accept");
+            let _ = std::fs::remove_file(&path);
+            (Box::new(s), Box::new(c))
+        }
+        Via::Tcp => {
+            let l = node_ipc::tcp::bind(("127.0.0.1", 0)).expect("bind");
+            let c = node_ipc::tcp::connect(l.local_addr().expect("addr")).expect("connect");
+            let (s, _) = node_ipc::tcp::accept(&l).expect("accept");
+            (Box::new(s), Box::new(c))
+        }
+    };
+    let server = std::thread::spawn(move || {
+        let mut conn = Connection::new(server_side, CodecConfig::fast()).expect("codec");
+        while let Ok(Some(M14::Event(e))) = conn.recv() {
+            let mut reply = e.data.clone();
+            if let Some(obj) = reply.as_object_mut() {
+                obj.retain(|(k, _)| k == "$req" || k == "data");
+            }
+            if conn.send(&E14::new("echo.reply", reply)).is_err() {
+                return;
+            }
+        }
+    });
+    let (window_tx, window) = std::sync::mpsc::sync_channel::<()>(IN_FLIGHT);
+    let mut reader = Connection::new(client_side.split(), CodecConfig::fast()).expect("codec");
+    let mut writer = Connection::new(client_side, CodecConfig::fast()).expect("codec");
+    let t = Instant::now();
+    let replies = std::thread::spawn(move || {
+        for _ in 0..n {
+            match reader.recv() {
+                Ok(Some(M14::Event(_))) => {
+                    let _ = window.recv();
+                }
+                _ => panic!("reply"),
+            }
+        }
+    });
+    for id in 1..=n {
+        window_tx.send(()).expect("window");
+        let body = node_ipc::json::parse(
+            format!(r#"{{"$req":{id},"data":{{"s":"some short text"}}}}"#).as_bytes(),
+        )
+        .expect("json");
+        writer.send(&E14::new("echo", body)).expect("send");
+    }
+    replies.join().expect("reader");
+    let rate = n as f64 / t.elapsed().as_secs_f64();
+    drop(writer);
+    let _ = server.join();
+    rate
+}
+
+#[cfg(not(unix))]
+fn node14_requests(_via: Via, _n: usize) -> f64 {
+    f64::NAN
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[v.len() / 2]
@@ -324,7 +453,16 @@ async fn main() {
         let mut bare_f = Vec::new();
         let mut core_p = Vec::new();
         let mut bare_p = Vec::new();
+        let mut typed_r = Vec::new();
+        let mut node14_r = Vec::new();
         for _ in 0..a.runs {
+            typed_r.push(typed_requests(via, a.requests).await);
+            let n = a.requests;
+            node14_r.push(
+                tokio::task::spawn_blocking(move || node14_requests(via, n))
+                    .await
+                    .expect("node-ipc 14 run"),
+            );
             core_f.push(core_flood(via, a.flood).await);
             bare_f.push(bare::flood(via, a.flood).await);
             core_p.push(core_pingpong(via, a.rounds).await);
@@ -337,12 +475,13 @@ async fn main() {
             "flood_msgs_per_s": {"ipc_core": median(core_f.clone()), "bare_tokio": median(bare_f.clone())},
             "pingpong_p50_us": {"ipc_core": p50(&core_p), "bare_tokio": p50(&bare_p)},
             "pingpong_p99_us": {"ipc_core": p99(&core_p), "bare_tokio": p99(&bare_p)},
+            "requests_64_in_flight_per_s": {"node_ipc_tokio": median(typed_r), "node_ipc_14": median(node14_r)},
         }));
     }
     if a.json {
         println!(
             "{}",
-            json!({ "flood": a.flood, "rounds": a.rounds, "runs": a.runs, "results": rows })
+            json!({ "flood": a.flood, "rounds": a.rounds, "requests": a.requests, "in_flight": IN_FLIGHT, "runs": a.runs, "results": rows })
         );
         return;
     }
@@ -378,5 +517,14 @@ async fn main() {
                 cp / bp
             );
         }
+        let q = &r["requests_64_in_flight_per_s"];
+        let (tq, nq) = (
+            q["node_ipc_tokio"].as_f64().unwrap_or(0.0),
+            q["node_ipc_14"].as_f64().unwrap_or(1.0),
+        );
+        println!(
+            "{via:<5} requests/s ({IN_FLIGHT} in flight): node-ipc-tokio {tq:>10.0}, node-ipc 14 crate {nq:>10.0}, {:.2}x (higher = faster)",
+            tq / nq
+        );
     }
 }

@@ -365,9 +365,7 @@ impl Client {
     }
 
     fn frame<T: Serialize + ?Sized>(&self, r#type: &str, data: &T) -> Result<Bytes, IpcError> {
-        Ok(Bytes::from(
-            Message::with_data(r#type, data)?.encode(&self.delimiter),
-        ))
+        crate::message::encode_frame(r#type, data, &self.delimiter).map(Bytes::from)
     }
 
     /// Waits until the client is connected; [`IpcError::NotConnected`] once it has given
@@ -426,10 +424,6 @@ impl Client {
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned,
     {
-        let payload = serde_json::to_value(data).map_err(|e| IpcError::Data {
-            r#type: r#type.to_owned(),
-            reason: e.to_string(),
-        })?;
         let handle = self.handle()?;
         let (id, outcome) = self.pending.register(r#type);
         // Forgets the request however this future ends (timeout, error, dropped).
@@ -440,7 +434,7 @@ impl Client {
             }
         }
         let _forget = Forget(&self.pending, id);
-        let frame = self.frame(r#type, &request::request_data(id, payload))?;
+        let frame = self.frame(r#type, &request::RequestData { id, payload: data })?;
         handle.ready().await?;
         sent(handle.send(frame))?;
         let value = match tokio::time::timeout(timeout, outcome).await {

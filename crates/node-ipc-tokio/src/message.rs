@@ -148,6 +148,32 @@ impl Message {
     }
 }
 
+/// Encodes a message straight from any serialisable data, without building a
+/// [`Value`] first: the same bytes as [`Message::encode`] of [`Message::with_data`].
+pub(crate) fn encode_frame<T: Serialize + ?Sized>(
+    r#type: &str,
+    data: &T,
+    delimiter: &[u8],
+) -> Result<Vec<u8>, IpcError> {
+    let mut out = Vec::with_capacity(64 + r#type.len());
+    out.extend_from_slice(b"{\"type\":");
+    let _ = serde_json::to_writer(&mut out, r#type);
+    out.extend_from_slice(b",\"data\":");
+    let start = out.len();
+    serde_json::to_writer(&mut out, data).map_err(|e| IpcError::Data {
+        r#type: r#type.to_owned(),
+        reason: e.to_string(),
+    })?;
+    // node-ipc's normalisation of empty payloads, as in `Message::encode`.
+    if matches!(&out[start..], b"null" | b"\"\"") {
+        out.truncate(start);
+        out.extend_from_slice(b"{}");
+    }
+    out.push(b'}');
+    out.extend_from_slice(delimiter);
+    Ok(out)
+}
+
 /// The frame with every `\uXXXX` escape of a lone surrogate replaced by `\ufffd` (same
 /// length), or `None` when it has none. Backslashes only occur inside JSON strings, each
 /// starting an escape, so a scan from the start sees every escape.
@@ -224,6 +250,18 @@ mod tests {
             Message::new("t", json!(false)).encode(b"\x0c"),
             b"{\"type\":\"t\",\"data\":false}\x0c"
         );
+    }
+
+    #[test]
+    fn encoding_from_serialisable_data_is_encoding_of_its_value() {
+        for v in [json!(null), json!(""), json!(0), json!(false), json!({"a": [1, "\u{c}"]}), json!("x")] {
+            assert_eq!(
+                encode_frame("t", &v, b"\x0c").expect("encodes"),
+                Message::new("t", v.clone()).encode(b"\x0c")
+            );
+        }
+        let unit: () = ();
+        assert_eq!(encode_frame("t", &unit, b"\x0c").expect("encodes"), b"{\"type\":\"t\",\"data\":{}}\x0c");
     }
 
     #[test]

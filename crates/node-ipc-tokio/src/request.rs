@@ -29,12 +29,21 @@ pub(crate) fn reply_type(r#type: &str) -> String {
     format!("{type}.reply")
 }
 
-/// The data of a request: the payload wrapped with its id.
-pub(crate) fn request_data(id: u64, payload: Value) -> Value {
-    let mut map = Map::with_capacity(2);
-    map.insert(ID_KEY.into(), Value::from(id));
-    map.insert("data".into(), payload);
-    Value::Object(map)
+/// The data of a request as it is serialised: `{"$req": id, "data": payload}`, without
+/// turning the payload into a `Value` first.
+pub(crate) struct RequestData<'a, T: ?Sized> {
+    pub(crate) id: u64,
+    pub(crate) payload: &'a T,
+}
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for RequestData<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry(ID_KEY, &self.id)?;
+        map.serialize_entry("data", self.payload)?;
+        map.end()
+    }
 }
 
 /// The data of a reply.
@@ -241,8 +250,12 @@ mod tests {
     #[test]
     fn the_wire_shape_of_requests_and_replies() {
         assert_eq!(
-            request_data(7, json!({"a": 1})),
-            json!({"$req": 7, "data": {"a": 1}})
+            serde_json::to_string(&RequestData {
+                id: 7,
+                payload: &json!({"a": 1})
+            })
+            .unwrap(),
+            r#"{"$req":7,"data":{"a":1}}"#
         );
         assert_eq!(reply_data(7, Ok(json!(3))), json!({"$req": 7, "data": 3}));
         assert_eq!(

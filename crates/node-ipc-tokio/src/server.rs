@@ -403,6 +403,7 @@ const ACCEPT_BACKOFF_MIN: std::time::Duration = std::time::Duration::from_millis
 const ACCEPT_BACKOFF_MAX: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long an accepted TLS connection may take to complete its handshake.
+#[cfg(feature = "tls")]
 const TLS_HANDSHAKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Starts serving an accepted connection: registers it, hands it over, or starts its TLS

@@ -168,6 +168,8 @@ pub struct Split {
     pub(crate) socket: Option<crate::sockopt::RawSocket>,
 }
 
+// `new` and `over_tcp` wrap TLS streams.
+#[cfg_attr(not(feature = "tls"), allow(dead_code))]
 impl Split {
     pub(crate) fn new<S>(stream: S, peer: Option<String>) -> Split
     where

@@ -202,9 +202,7 @@ impl Drop for Inner {
 
 impl Inner {
     fn frame<T: Serialize + ?Sized>(&self, r#type: &str, data: &T) -> Result<Bytes, IpcError> {
-        Ok(Bytes::from(
-            Message::with_data(r#type, data)?.encode(&self.delimiter),
-        ))
+        crate::message::encode_frame(r#type, data, &self.delimiter).map(Bytes::from)
     }
 
     fn handlers(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Handler>> {
@@ -513,19 +511,26 @@ async fn pump(
                     match Message::parse(frame) {
                         Ok(message) => match take_request(&inner, message) {
                             Ok((handler, id, data, reply_type)) => {
+                                let mut answer = handler(conn, data);
+                                // A handler that is done at once (no I/O) is answered here,
+                                // without a task of its own.
+                                let polled = {
+                                    let mut cx =
+                                        std::task::Context::from_waker(std::task::Waker::noop());
+                                    answer.as_mut().poll(&mut cx)
+                                };
+                                if let std::task::Poll::Ready(outcome) = polled {
+                                    reply(&inner, conn, id, &reply_type, outcome);
+                                    continue;
+                                }
                                 // Bounded: no permit, no reading.
                                 let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
                                     return;
                                 };
                                 let inner = Weak::clone(&inner);
                                 tokio::spawn(async move {
-                                    let outcome = handler(conn, data).await;
-                                    if let Some(inner) = inner.upgrade() {
-                                        let data = request::reply_data(id, outcome);
-                                        if let Ok(frame) = inner.frame(&reply_type, &data) {
-                                            let _ = inner.engine.send(conn, frame);
-                                        }
-                                    }
+                                    let outcome = answer.await;
+                                    reply(&inner, conn, id, &reply_type, outcome);
                                     drop(permit);
                                 });
                             }
@@ -555,6 +560,22 @@ async fn pump(
             | Event::Datagram { .. }
             | Event::Listening
             | Event::ListenFailed(_) => {}
+        }
+    }
+}
+
+/// Sends a handler's outcome back to the requester.
+fn reply(
+    inner: &Weak<Inner>,
+    conn: ConnId,
+    id: u64,
+    reply_type: &str,
+    outcome: Result<Value, RemoteError>,
+) {
+    if let Some(inner) = inner.upgrade() {
+        let data = request::reply_data(id, outcome);
+        if let Ok(frame) = inner.frame(reply_type, &data) {
+            let _ = inner.engine.send(conn, frame);
         }
     }
 }
