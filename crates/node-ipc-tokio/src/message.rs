@@ -187,7 +187,8 @@ fn replace_lone_surrogates(frame: &[u8]) -> Option<Vec<u8>> {
     };
     let mut fixed: Option<Vec<u8>> = None;
     let mut i = 0;
-    while let Some(offset) = memchr::memchr(b'\\', &frame[i..]) {
+    // `i` may pass the end: an escape's two bytes are skipped even when only one is left.
+    while let Some(offset) = frame.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
         i += offset;
         match unit(i) {
             Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
@@ -272,6 +273,10 @@ mod tests {
         // A high surrogate at the very end, and one followed by another high one.
         let m = Message::parse(br#"{"type":"s","data":["\udbff\ud800","\ud800"]}"#).expect("kept");
         assert_eq!(m.data, json!(["\u{fffd}\u{fffd}", "\u{fffd}"]));
+        // A backslash at the very end (found by the fuzzer: the scan passed the end).
+        assert!(Message::parse(b"tr\\").is_err());
+        assert_eq!(replace_lone_surrogates(b"tr\\"), None);
+        assert_eq!(replace_lone_surrogates(b"\\"), None);
         // Other bad JSON still is.
         assert!(Message::parse(br#"{"type":"s","data":"\ud800"#).is_err());
     }
