@@ -690,3 +690,34 @@ test('--verbose: node-ipc\'s log lines go to stderr, stdout keeps the results on
   assert.deepEqual(server.lines, ['#1 ping {"$req":1,"data":1}']);
   await stop(server);
 });
+
+test('listen: messages named like the package\'s events, odd types and invalid frames from a raw peer', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('cliraw');
+  const server = await listen(s, ['--path', p]);
+  const raw = await s.rawConnect(p);
+  raw.write([
+    '{"type":"connect","data":1}', '{"type":"start","data":2}', '{"type":"error","data":{"message":"x"}}',
+    'not json', '{"type":"socket.disconnected","data":3}', '{"type":"a b\\nc","data":4}', '{"type":5}', '',
+  ].join('\f'));
+  await server.waitLines(6);
+  raw.destroy();
+  await server.waitStderr(/#1 disconnected\n/);
+  assert.deepEqual(server.lines, ['#1 connect 1', '#1 start 2', '#1 error {"message":"x"}', '#1 socket.disconnected 3',
+    '#1 "a b\\nc" 4', '#1 5']);
+  await stop(server);
+  assert.match(server.stderr, new RegExp(`^listening on ${p}\n#1 connected \\(pid \\d+\\)\n#1 invalid frame: "not json"\n#1 disconnected\n$`));
+});
+
+test('listen: a reader that closes stdout (| head -1) stops it, and the socket file goes', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('cliep');
+  const server = await listen(s, ['--path', p]);
+  assertOk(await run(s, ['send', '--path', p, 'one', '1']));
+  await server.waitLines(1);
+  server.child.stdout.destroy();
+  assertOk(await run(s, ['send', '--path', p, 'two', '2']));
+  assert.deepEqual(await server.exited, { code: 0, signal: null });
+  assert.equal(exists(p), false, 'socket file removed');
+  assertFails(await run(s, ['send', '--path', p, 'three', '3']), 1, `no server at ${p} (connect ENOENT)`);
+});

@@ -122,11 +122,18 @@ function run(opts) {
       output.info(`listening on ${describeTarget(target)}`);
     }
 
-    server.on('start', () => {
-      if (target.kind !== 'udp') listeningOn(server.server.address());
+    // The package's own events have one argument; a peer's message that happens to be
+    // called `start`, `connect` or `error` has two (data, socket) and is only printed.
+    server.on('start', function started() {
+      if (arguments.length > 1 || listening || target.kind === 'udp') return;
+      // On Windows the pipe name the path became.
+      if (target.kind === 'unix') target.path = server.path;
+      listeningOn(server.server.address());
     });
-    server.on('connect', (socket) => {
+    server.on('connect', function connected(socket) {
+      if (arguments.length > 1) return;
       if (target.kind === 'udp') {
+        if (listening) return;
         listeningOn(server.server.address());
         return;
       }
@@ -138,12 +145,14 @@ function run(opts) {
       else if (socket.peer && socket.peer.pid) from = ` (pid ${socket.peer.pid})`;
       output.info(`#${conn} connected${from}`);
     });
-    server.on('socket.disconnected', (socket) => {
+    server.on('socket.disconnected', function disconnected(socket) {
+      if (!connections.has(socket)) return;
       const conn = connections.get(socket);
       connections.delete(socket);
-      if (!opts.quiet && conn !== undefined) output.info(`#${conn} disconnected`);
+      if (!opts.quiet) output.info(`#${conn} disconnected`);
     });
-    server.on('error', (err) => {
+    server.on('error', function failed(err) {
+      if (arguments.length > 1) return;
       if (!listening) {
         if (stopped) return;
         stopped = true;
@@ -170,7 +179,7 @@ function run(opts) {
     });
     server.handle('ping', (data) => data);
     onStopSignal(stop);
-    output.handleClosedStdout();
+    output.handleClosedStdout(stop);
     server.start();
   });
 }

@@ -8,10 +8,11 @@
 const PROGRAM = 'node-ipc-native';
 
 let exiting = false;
+let stdoutClosed = false;
 
 /** Writes one line on stdout. */
 function out(line) {
-  if (!exiting) process.stdout.write(`${line}\n`);
+  if (!exiting && !stdoutClosed) process.stdout.write(`${line}\n`);
 }
 
 /** Writes one line on stderr. */
@@ -32,15 +33,21 @@ function exit(code) {
   const done = () => {
     if (--pending === 0) process.exit(code);
   };
-  process.stdout.write('', done);
+  if (stdoutClosed) done();
+  else process.stdout.write('', done);
   process.stderr.write('', done);
 }
 
-/** A closed stdout (EPIPE) is a reader that has seen enough: exit 0, quietly. */
-function handleClosedStdout() {
+/**
+ * A closed stdout (EPIPE) is a reader that has seen enough: `onClosed()` (by default, exit
+ * with 0), and nothing more is written to it.
+ */
+function handleClosedStdout(onClosed = () => exit(0)) {
   process.stdout.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
+    if (err.code !== 'EPIPE') throw err;
+    if (stdoutClosed) return;
+    stdoutClosed = true;
+    onClosed();
   });
 }
 
