@@ -243,6 +243,7 @@ impl ConnectionHandle {
                 rx,
                 control,
                 finish: tx_finish,
+                done: None,
             },
         )
     }
@@ -399,6 +400,9 @@ pub struct PendingConnection {
     /// Lets the reader finish the writer when the peer closes (no half-open sockets,
     /// as with Node's default `allowHalfOpen: false`).
     finish: mpsc::UnboundedSender<WriteOp>,
+    /// Dropped once the connection's tasks are all done, after `Closed` and after what
+    /// was queued is sent (or given up): an owner can count connections still sending.
+    done: Option<Box<dyn Send + Sync>>,
 }
 
 /// How long a closed connection may keep trying to send what was queued before it.
@@ -436,6 +440,7 @@ impl PendingConnection {
     {
         let control = Arc::clone(&self.control);
         let finish = self.finish;
+        let done = self.done;
         let mut ends_reading = false;
         let sink_writer = match writer {
             WriteSide::Socket(socket) => {
@@ -479,11 +484,16 @@ impl PendingConnection {
             if finish_control.aborted.load(Ordering::Acquire) {
                 // Over the queue limit: what is queued goes, now.
                 writer_task.abort();
-            } else if tokio::time::timeout(LINGER, &mut writer_task)
-                .await
-                .is_err()
-            {
-                writer_task.abort();
+            } else {
+                tokio::select! {
+                    sent = tokio::time::timeout(LINGER, &mut writer_task) => {
+                        if sent.is_err() {
+                            writer_task.abort();
+                        }
+                    }
+                    // `fail` while still sending (a shutdown's grace ran out).
+                    _ = finish_control.cancel.notified() => writer_task.abort(),
+                }
             }
             finish_control.room.notify_waiters();
             // The writer is gone (finished or aborted): so is the socket.
@@ -491,7 +501,13 @@ impl PendingConnection {
             // Held until what was queued before the close is sent: a Node sink keeps the
             // process alive meanwhile.
             drop(sink);
+            drop(done);
         });
+    }
+
+    /// Holds `guard` until the connection's tasks are all done (see the `done` field).
+    pub(crate) fn drop_when_done(&mut self, guard: impl Send + Sync + 'static) {
+        self.done = Some(Box::new(guard));
     }
 
     /// Gives up on connecting: queued writes are dropped.

@@ -74,6 +74,9 @@ struct Shared {
     /// is gone when `close` returns, as with Node's `server.close()`.
     #[cfg(unix)]
     unix_file: Mutex<Option<(std::path::PathBuf, (u64, u64))>>,
+    /// Connections whose tasks are not all done: open, or closed and still sending what
+    /// was queued for them (see [`Server::sending_count`]).
+    sending: Arc<AtomicUsize>,
 }
 
 /// What a detached server serves handed-in connections with.
@@ -99,6 +102,7 @@ impl Shared {
             intake: Mutex::new(None),
             #[cfg(unix)]
             unix_file: Mutex::new(None),
+            sending: Arc::new(AtomicUsize::new(0)),
         })
     }
 
@@ -320,12 +324,15 @@ impl Server {
         drop(self.shared.intake().take());
     }
 
-    /// Ends every connection at once with an error: what is queued is dropped.
-    pub fn abort_all(&self, error: impl Fn() -> IpcError) {
-        let handles: Vec<ConnectionHandle> = self.shared.conns().values().cloned().collect();
-        for h in handles {
-            h.fail(error());
-        }
+    /// Connections whose tasks are not all done: open ones, and closed ones still sending
+    /// what was queued for them before they closed (adopted ones are not counted).
+    pub fn sending_count(&self) -> usize {
+        self.shared.sending.load(Ordering::Acquire)
+    }
+
+    /// Handles of every open connection (adopted ones excepted).
+    pub fn connections(&self) -> Vec<ConnectionHandle> {
+        self.shared.conns().values().cloned().collect()
     }
 
     /// Closes the listener and every connection.
@@ -491,7 +498,10 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
         credentials: split.credentials,
     });
     let weak = Arc::downgrade(shared);
+    let mut pending = pending;
     pending.set_socket(split.socket);
+    shared.sending.fetch_add(1, Ordering::AcqRel);
+    pending.drop_when_done(Sending(Arc::clone(&shared.sending)));
     pending.attach(
         conn,
         split.reader,
@@ -504,6 +514,15 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
             }
         },
     );
+}
+
+/// Counts a connection out of [`Shared::sending`] when dropped.
+struct Sending(Arc<AtomicUsize>);
+
+impl Drop for Sending {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// Hands an accepted plain connection over (or closes it when over `max_connections`).

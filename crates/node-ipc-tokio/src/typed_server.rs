@@ -442,21 +442,25 @@ impl ServerHandle {
     /// read. Later sends fail with [`IpcError::NotConnected`].
     pub async fn shutdown(&self) {
         let engine = &self.inner.engine;
+        // Kept to cut off, after the grace period, those still sending once closed.
+        let connections = engine.connections();
         engine.shutdown();
         let grace = tokio::time::Instant::now() + SHUTDOWN_GRACE;
         let mut aborted = false;
-        while engine.connection_count() > 0 {
+        // Closed connections leave the registry at once, but their writers may still be
+        // sending: wait for those too.
+        while engine.connection_count() > 0 || engine.sending_count() > 0 {
             if !aborted && tokio::time::Instant::now() >= grace {
-                engine.abort_all(|| {
-                    IpcError::io(
+                for connection in &connections {
+                    connection.fail(IpcError::io(
                         "write",
                         "",
                         std::io::Error::new(
                             std::io::ErrorKind::TimedOut,
                             "the peer did not read what was queued for it during shutdown",
                         ),
-                    )
-                });
+                    ));
+                }
                 aborted = true;
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
