@@ -113,10 +113,13 @@ function start(s, args, opts) {
 async function run(s, args, opts) {
   const t0 = Date.now();
   const p = start(s, args, { input: '', ...opts });
+  let timer;
   const exit = await Promise.race([
     p.exited,
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`${args.join(' ')}: no exit within ${WAIT} ms\n${p.stderr}`)), WAIT)),
-  ]);
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${args.join(' ')}: no exit within ${WAIT} ms\n${p.stderr}`)), WAIT);
+    }),
+  ]).finally(() => clearTimeout(timer));
   return { ...exit, stdout: p.stdout, stderr: p.stderr, ms: Date.now() - t0, pid: p.pid };
 }
 
@@ -607,8 +610,7 @@ test('UDP: listen --udp --json', T, async (t) => {
 
 test('--help of the program and of every command: status 0, usage with options and an example', T, async (t) => {
   const s = h.scope(t);
-  for (const args of [['--help'], ['-h'], ['help']]) {
-    const r = await run(s, args);
+  for (const r of await Promise.all([['--help'], ['-h'], ['help']].map((args) => run(s, args)))) {
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
     assert.ok(r.stdout.startsWith('Usage: node-ipc-native <command> [options]\n'), r.stdout);
@@ -621,16 +623,19 @@ test('--help of the program and of every command: status 0, usage with options a
     ping: ['--count', '--interval', '--size', '--timeout', '--json', '--wait'],
     bench: ['--seconds', '--inflight', '--size', '--only', '--timeout', '--json', '--wait'],
   };
-  for (const [command, options] of Object.entries(OPTIONS)) {
-    for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, '--tcp', 'x', '-h']]) {
-      const r = await run(s, args);
-      assert.equal(r.code, 0, args.join(' '));
+  await Promise.all(Object.entries(OPTIONS).map(async ([command, options]) => {
+    const variants = [[command, '--help'], [command, '-h'], ['help', command], [command, '--tcp', 'x', '-h']];
+    const results = await Promise.all(variants.map((args) => run(s, args)));
+    results.forEach((r, i) => {
+      assert.equal(r.code, 0, variants[i].join(' '));
       assert.equal(r.stderr, '');
-      assert.ok(r.stdout.startsWith(`Usage: node-ipc-native ${command} [options]`), r.stdout);
-      for (const o of [...options, '--help']) assert.match(r.stdout, new RegExp(`^ +(-h, )?${o}\\b`, 'm'), `${command}: ${o}`);
-      assert.match(r.stdout, new RegExp(`\nExamples:\n  node-ipc-native (listen|${command}) `));
-    }
-  }
+      assert.equal(r.stdout, results[0].stdout, 'the same help every way');
+    });
+    const r = results[0];
+    assert.ok(r.stdout.startsWith(`Usage: node-ipc-native ${command} [options]`), r.stdout);
+    for (const o of [...options, '--help']) assert.match(r.stdout, new RegExp(`^ +(-h, )?${o}\\b`, 'm'), `${command}: ${o}`);
+    assert.match(r.stdout, new RegExp(`\nExamples:\n  node-ipc-native (listen|${command}) `));
+  }));
   if (process.platform !== 'win32') assert.ok(fs.statSync(BIN).mode & 0o111, 'bin is executable');
 });
 
@@ -662,7 +667,8 @@ test('usage errors: status 2 and one line', T, async (t) => {
     [['ping', '--udp', '8000'], '--udp is only for listen and send (requests need a connection: use --tcp or a Unix socket) (see node-ipc-native ping --help)'],
     [['bench', '--only', 'flood,nope'], '--only: unknown scenario "nope" (pingpong, pipelined, flood) (see node-ipc-native bench --help)'],
   ];
-  for (const [args, line] of cases) assertFails(await run(s, args), 2, line);
+  const results = await Promise.all(cases.map(([args]) => run(s, args)));
+  results.forEach((r, i) => assertFails(r, 2, cases[i][1]));
 });
 
 test('arguments: --opt=value, negative numbers and -- as DATA', T, async (t) => {
@@ -720,4 +726,27 @@ test('listen: a reader that closes stdout (| head -1) stops it, and the socket f
   assert.deepEqual(await server.exited, { code: 0, signal: null });
   assert.equal(exists(p), false, 'socket file removed');
   assertFails(await run(s, ['send', '--path', p, 'three', '3']), 1, `no server at ${p} (connect ENOENT)`);
+});
+
+test('node-ipc 9.2.1 peers: send, request, ping to its server; listen prints its client\'s message', T, async (t) => {
+  const s = h.scope(t);
+  const p = s.socketPath('cli921');
+  const old = start(s, [JSON.stringify({ role: 'server', path: p })], { script: path.join(__dirname, 'fixtures', 'cli-node-ipc.js') });
+  await old.waitUntil(() => old.stdout.includes('{"ev":"start"}'), 'node-ipc 9.2.1 server start');
+  assertOk(await run(s, ['send', '--path', p, 'app.message', '{"text":"héllo","n":[1,2]}']));
+  await old.waitUntil(() => old.lines.length >= 2, 'message at node-ipc 9.2.1');
+  assert.deepEqual(JSON.parse(old.lines[1]), { ev: 'message', type: 'app.message', data: { text: 'héllo', n: [1, 2] } });
+  assertOk(await run(s, ['request', '--path', p, 'ping', '{"a":"ü"}']), '{"a":"ü"}\n');
+  const r = await run(s, ['ping', '--path', p, '--count', '2', '--interval', '0']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\n2 requests, 2 replies, 0% lost\n/);
+
+  const q = s.socketPath('cli921l');
+  const server = await listen(s, ['--path', q, '--json']);
+  const client = start(s, [JSON.stringify({ role: 'client', path: q, type: 'from.old', data: { id: 'old', v: [1, 'ü'] } })],
+    { script: path.join(__dirname, 'fixtures', 'cli-node-ipc.js') });
+  assert.deepEqual(await client.exited, { code: 0, signal: null });
+  await server.waitLines(1);
+  assert.deepEqual(server.lines, ['{"type":"from.old","data":{"id":"old","v":[1,"ü"]},"conn":1}']);
+  await stop(server);
 });
