@@ -44,8 +44,9 @@ const help = [
   '                        {"type","data","address","port"} over UDP',
   '  --timestamps          prefix each line with the time of receipt (ISO 8601; in JSON',
   '                        a "time" member)',
-  '  --quiet               print no messages and no connections (for bench); the count',
-  '                        of messages is reported on stderr when it stops',
+  '  --quiet               print no messages and no connections (for bench), only',
+  '                        errors; the count of messages is reported on stderr when it',
+  '                        stops',
   '  --count N             stop after N messages',
   ...COMMON_HELP,
   '',
@@ -118,6 +119,11 @@ function run(opts) {
 
     function listeningOn(address) {
       listening = true;
+      if (stopped) {
+        // A signal came while it was starting.
+        server.stop();
+        return;
+      }
       if (target.kind !== 'unix' && address && typeof address === 'object') target.port = address.port;
       output.info(`listening on ${describeTarget(target)}`);
     }
@@ -159,14 +165,14 @@ function run(opts) {
         reject(new CliError(listenFailure(err, target)));
         return;
       }
-      if (!opts.quiet) output.info(`error: ${err && err.message ? err.message : shortCause(err)}`);
+      output.info(`error: ${err && err.message ? err.message : shortCause(err)}`);
     });
     server.on('*', (type, ...args) => {
       if (stopped || received === opts.count || !isMessage(args)) return;
       const [data, from] = args;
       const peer = peerOf(connections, target, from);
       if (isInvalidFrame(type, data)) {
-        if (!opts.quiet) output.info(`${peerTag(peer)} invalid frame: ${JSON.stringify(data.response)}`);
+        output.info(`${peerTag(peer)} invalid frame: ${JSON.stringify(data.response)}`);
         return;
       }
       received++;
