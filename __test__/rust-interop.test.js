@@ -135,16 +135,23 @@ for (const transport of ['unix', 'tcp']) {
 }
 
 // The crate's runnable examples, each one command (cargo run --example …), as a user runs
-// them: a Rust server with a Node client, and the reverse.
+// them: a Rust server with a Node client, and the reverse. Both processes write to the same
+// stdout, so each one's lines are in order, not the two interleaved.
 function runExample(name) {
   const r = spawnSync(path.join(EXAMPLES, name), [], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
-  return { status: r.status, lines: r.stdout.trim().split('\n').map((l) => l.replace(/-\d+/g, '-PID')) };
+  const lines = r.stdout.trim().split('\n').map((l) => l.replace(/-\d+/g, '-PID'));
+  return { status: r.status, rust: lines.filter((l) => l.startsWith('rust: ')), node: lines.filter((l) => l.startsWith('node: ')), lines };
+}
+
+function bySide(lines) {
+  return { rust: lines.filter((l) => l.startsWith('rust: ')), node: lines.filter((l) => l.startsWith('node: ')) };
 }
 
 test('examples/with_node_client.rs: a Rust server and a Node client', T, () => {
-  const { status, lines } = runExample('with_node_client');
+  const { status, rust, node, lines } = runExample('with_node_client');
   assert.equal(status, 0);
-  assert.deepEqual(lines, [
+  assert.equal(rust.length + node.length, lines.length, 'nothing else printed');
+  assert.deepEqual({ rust, node }, bySide([
     'rust: serving rust-example-PID',
     'rust: client 1 connected',
     'rust: the client says "hello from Node"',
@@ -152,18 +159,19 @@ test('examples/with_node_client.rs: a Rust server and a Node client', T, () => {
     'node: add(40, 2) = 42',
     'node: add(1, "two") failed: TypeError: invalid request data: invalid type: string "two", expected f64',
     'rust: client 1 left',
-  ]);
+  ]));
 });
 
 test('examples/with_node_server.rs: a Node server and a Rust client', T, () => {
-  const { status, lines } = runExample('with_node_server');
+  const { status, rust, node, lines } = runExample('with_node_server');
   assert.equal(status, 0);
-  assert.deepEqual(lines, [
+  assert.equal(rust.length + node.length, lines.length, 'nothing else printed');
+  assert.deepEqual({ rust, node }, bySide([
     'node: listening',
     'rust: connected to node-example-PID',
     'rust: add(40, 2) = 42',
     'rust: add("two") failed: TypeError: add wants two numbers',
     'node: the client says "hello from Rust"',
     'rust: the server says "HELLO FROM RUST"',
-  ]);
+  ]));
 });

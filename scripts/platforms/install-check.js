@@ -62,7 +62,17 @@ async function installCheck(suffix, tarballs) {
   fs.copyFileSync(path.join(__dirname, 'smoke.js'), path.join(dir, 'smoke.js'));
   const r = await runNode(suffix, ['smoke.js', BINARY_NAME], { cwd: dir, out: path.join(dir, 'smoke.out'), timeoutMs: 180000 });
   const ok = r.code === 0 && /^smoke: ok$/m.test(r.output);
-  return { ok, detail: ok ? 'installed from tarballs without Rust; smoke ok' : `smoke exit ${r.code}: ${r.output.slice(-800)}` };
+  if (!ok) return { ok, detail: `smoke exit ${r.code}: ${r.output.slice(-800)}` };
+  // The CLI (the package's "bin") is installed and runs there.
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', BINARY_NAME, 'package.json'), 'utf8'));
+  const bin = pkg.bin && pkg.bin[BINARY_NAME];
+  if (!bin) return { ok: false, detail: 'the installed package has no "bin"' };
+  const v = await runNode(suffix, [path.join('node_modules', BINARY_NAME, bin), '--version'], { cwd: dir, out: path.join(dir, 'cli.out'), timeoutMs: 60000 });
+  const cliOk = v.code === 0 && v.output.includes(pkg.version);
+  return {
+    ok: cliOk,
+    detail: cliOk ? 'installed from tarballs without Rust; smoke ok; the CLI runs' : `cli --version exit ${v.code}: ${v.output.slice(-400)}`,
+  };
 }
 
 module.exports = { installCheck };

@@ -25,7 +25,7 @@ const rootPkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf
 
 /** The fields of the repository's package.json that the published one keeps. */
 function publishedManifest() {
-  const keep = ['name', 'version', 'description', 'main', 'types', 'exports', 'license', 'files', 'engines', 'repository', 'keywords'];
+  const keep = ['name', 'version', 'description', 'main', 'types', 'exports', 'license', 'files', 'engines', 'repository', 'keywords', 'bin'];
   const pkg = {};
   for (const k of keep) if (rootPkg[k] !== undefined) pkg[k] = rootPkg[k];
   pkg.files = pkg.files.filter((f) => !f.endsWith('.node'));
