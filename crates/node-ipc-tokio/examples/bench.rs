@@ -486,10 +486,10 @@ async fn main() {
         return;
     }
     println!(
-        "Rust<->Rust: ipc-core vs a bare tokio loop, same framing; flood {} msgs, pingpong {} round trips, median of {}",
+        "Rust<->Rust: the node-ipc-tokio engine vs a bare tokio loop, same framing; flood {} msgs, pingpong {} round trips, median of {}",
         a.flood, a.rounds, a.runs
     );
-    println!("via   scenario       ipc-core        bare tokio      ipc-core/bare");
+    println!("via   scenario       engine          bare tokio      engine/bare");
     for r in &rows {
         let via = r["via"].as_str().unwrap_or("?");
         let f = &r["flood_msgs_per_s"];

@@ -446,6 +446,7 @@ impl Client {
                 })
             }
             Err(_) => {
+                trace!(debug, request_type = r#type, id, ?timeout, "request timed out");
                 return Err(IpcError::Timeout {
                     r#type: r#type.to_owned(),
                     after: timeout,
@@ -565,6 +566,7 @@ async fn run_client(
             match ev {
                 Event::Closed { .. } => break,
                 Event::Connected { .. } => {
+                    trace!(info, endpoint = %endpoint.display(), "node-ipc client connected");
                     link.0.send_replace(Link::Connected);
                     publish(ClientEvent::Connect).await;
                     retries_remaining = policy.max_retries;
@@ -594,6 +596,7 @@ async fn run_client(
                     .await;
                 }
                 Event::Error { error, .. } | Event::ListenFailed(error) => {
+                    trace!(warn, endpoint = %endpoint.display(), %error, "node-ipc client error");
                     publish(ClientEvent::Error(error)).await;
                 }
                 Event::Listening
@@ -614,6 +617,7 @@ async fn run_client(
         let out_of_retries = retries_remaining == Some(0);
         publish(ClientEvent::Disconnect).await;
         if policy.stop_retrying || out_of_retries || explicitly_disconnected {
+            trace!(info, endpoint = %endpoint.display(), explicitly_disconnected, "node-ipc client gave up (destroy)");
             publish(ClientEvent::Destroy).await;
             return;
         }

@@ -4,6 +4,15 @@
 // without tasks, handed-over sockets, raw framing) are compiled but unused.
 #![cfg_attr(not(feature = "embed"), allow(dead_code))]
 
+/// A `tracing` event with the `tracing` feature; nothing without it (its arguments are
+/// not evaluated then, so they must have no side effects).
+macro_rules! trace {
+    ($level:ident, $($arg:tt)+) => {
+        #[cfg(feature = "tracing")]
+        tracing::$level!($($arg)+);
+    };
+}
+
 /// Declares the engine's modules: private to the crate, or public (and hidden from the
 /// docs) with the `embed` feature, so that [`embed`] can re-export them.
 macro_rules! engine_modules {

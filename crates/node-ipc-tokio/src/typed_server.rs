@@ -188,7 +188,6 @@ struct Inner {
     engine: Engine,
     delimiter: Vec<u8>,
     handlers: RwLock<HashMap<String, Handler>>,
-    local_addr: Option<std::net::SocketAddr>,
     endpoint: Endpoint,
 }
 
@@ -260,7 +259,7 @@ impl std::fmt::Debug for ServerHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
             .field("endpoint", &self.inner.endpoint)
-            .field("local_addr", &self.inner.local_addr)
+            .field("local_addr", &self.inner.engine.local_addr())
             .field("connections", &self.inner.engine.connection_count())
             .finish()
     }
@@ -283,23 +282,27 @@ impl Server {
             max_message_size: options.max_message_size,
         };
         let (sink, mut raw) = ChannelSink::new();
-        let engine = Engine::listen(endpoint.clone(), engine_options, sink);
+        // Owned before the first await: a `bind` future dropped while waiting closes the
+        // listener it started.
+        let inner = Arc::new(Inner {
+            engine: Engine::listen(endpoint.clone(), engine_options, sink),
+            delimiter: options.delimiter,
+            handlers: RwLock::new(HashMap::new()),
+            endpoint,
+        });
         match raw.recv().await {
             Some(Event::Listening) => {}
-            Some(Event::ListenFailed(error)) => return Err(error),
+            Some(Event::ListenFailed(error)) => {
+                trace!(warn, endpoint = %inner.endpoint.display(), %error, "node-ipc server could not listen");
+                return Err(error);
+            }
             _ => {
                 return Err(IpcError::Internal(
                     "the listener ended before it reported".into(),
                 ))
             }
         }
-        let inner = Arc::new(Inner {
-            local_addr: engine.local_addr(),
-            engine,
-            delimiter: options.delimiter,
-            handlers: RwLock::new(HashMap::new()),
-            endpoint,
-        });
+        trace!(info, endpoint = %inner.endpoint.display(), local_addr = ?inner.engine.local_addr(), "node-ipc server listening");
         let (tx, events) = mpsc::channel(SERVER_EVENT_CAPACITY);
         let permits = Arc::new(Semaphore::new(options.handler_concurrency));
         tokio::spawn(pump(raw, tx, Arc::downgrade(&inner), permits));
@@ -332,7 +335,7 @@ impl ServerHandle {
     /// The address a TCP server is bound to, with the port the system chose for port 0;
     /// `None` for Unix sockets and named pipes.
     pub fn local_addr(&self) -> Option<std::net::SocketAddr> {
-        self.inner.local_addr
+        self.inner.engine.local_addr()
     }
 
     /// How many connections are open.
@@ -442,6 +445,7 @@ impl ServerHandle {
     /// read. Later sends fail with [`IpcError::NotConnected`].
     pub async fn shutdown(&self) {
         let engine = &self.inner.engine;
+        trace!(info, endpoint = %self.inner.endpoint.display(), connections = engine.connection_count(), "node-ipc server shutting down");
         // Kept to cut off, after the grace period, those still sending once closed.
         let connections = engine.connections();
         engine.shutdown();
@@ -462,6 +466,10 @@ impl ServerHandle {
                     ));
                 }
                 aborted = true;
+                trace!(
+                    warn,
+                    "shutdown grace period over: connections still sending are cut off"
+                );
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
@@ -498,6 +506,7 @@ async fn pump(
                 peer,
                 credentials,
             } => {
+                trace!(debug, conn, peer = ?peer, credentials = ?credentials, "connected");
                 publish(ServerEvent::Connected {
                     conn,
                     peer,
@@ -540,19 +549,25 @@ async fn pump(
                             }
                             Err(message) => publish(ServerEvent::Message { conn, message }).await,
                         },
-                        Err(frame) => publish(ServerEvent::InvalidFrame { conn, frame }).await,
+                        Err(frame) => {
+                            trace!(debug, conn, reason = %frame.reason, "invalid frame");
+                            publish(ServerEvent::InvalidFrame { conn, frame }).await
+                        }
                     }
                 }
                 drop(credit);
             }
             Event::Rejected { peer, reason } => {
+                trace!(warn, peer = ?peer, %reason, "connection rejected");
                 publish(ServerEvent::Rejected { peer, reason }).await
             }
             Event::Error { conn, error } => {
                 let conn = (conn != 0).then_some(conn);
+                trace!(warn, conn = ?conn, %error, "connection error");
                 publish(ServerEvent::Error { conn, error }).await
             }
             Event::Closed { conn, had_error } => {
+                trace!(debug, conn, had_error, "disconnected");
                 publish(ServerEvent::Disconnected { conn, had_error }).await
             }
             // Raw framing and handed-over connections are not offered by this server;
