@@ -209,6 +209,33 @@ test("tcp: address(), localAddress/localPort/localFamily and remoteAddress/remot
   assert.deepEqual(fields.net.afterClose, [{}, undefined], 'nothing once closed');
 });
 
+test('tcp: a connection that came and went while JavaScript was busy still has its address() and ports, as on net.Socket', T, async (t) => {
+  const fields = {};
+  for (const kind of ['net', 'ours']) {
+    const s = h.scope(t);
+    let rec = null;
+    const { target } = await subjectServer(kind, TRANSPORTS[1].where(s), (socket) => {
+      rec = record(socket);
+      fields[kind] = { address: socket.address(), local: socket.localPort, remote: typeof socket.remotePort };
+    }, t);
+    const peer = s.spawnPeer('net-peer.js', [{ connect: target, script: [{ write: F1 }, { destroy: true }] }]);
+    // The JavaScript thread sleeps while the peer starts, connects, writes and closes:
+    // the connection's events are all waiting when it wakes.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms(1500));
+    await h.waitUntil(() => rec !== null, ms(10000), 'the connection');
+    await rec.closed;
+    await peer.waitFor('close');
+    assert.deepEqual(rec.log, ['data:' + F1, 'end@writeOnly', 'close:false@closed'], kind);
+  }
+  for (const f of Object.values(fields)) {
+    assert.equal(f.address.port, f.local);
+    assert.equal(typeof f.local, 'number');
+    f.address.port = f.local = 'port';
+  }
+  assert.deepEqual(fields.ours, fields.net);
+  assert.deepEqual(fields.net, { address: { address: '127.0.0.1', family: 'IPv4', port: 'port' }, local: 'port', remote: 'number' });
+});
+
 test("unix: address() is {} and there are no local or remote address fields, as on net.Socket", T, async (t) => {
   const fields = {};
   await parity(t, async (kind) => serverSide(t, kind, TRANSPORTS[0], [{ write: F1 }, { wait: 50 }, { end: true }], (socket) => {

@@ -63,8 +63,8 @@ class SocketFacade extends EventEmitter {
     hide(this, '_pressure', false);
     hide(this, '_needDrain', false);
     hide(this, '_bytesRead', 0);
-    // getsockname's answer, asked once (as net.Socket caches it).
-    hide(this, '_sockname', null);
+    // getsockname's answer: sent with CONNECTED, else asked once (net.Socket caches it).
+    hide(this, '_sockname', peer.sockname || null);
     // setTimeout's timer, made on first use.
     hide(this, '_idle', null);
     // setNoDelay/setKeepAlive made before the connection exists, applied on connect.
@@ -253,7 +253,11 @@ class SocketFacade extends EventEmitter {
 
   /** Called by the owner when the addon reports the connection established. */
   _markConnected(peer) {
-    if (peer) Object.assign(this, parsePeer(peer));
+    if (peer) {
+      const { sockname, ...fields } = parsePeer(peer);
+      Object.assign(this, fields);
+      if (sockname) this._sockname = sockname;
+    }
     this.connecting = false;
     this.readable = true;
     const options = this._options;
@@ -378,9 +382,10 @@ function parseAddress(text) {
 }
 
 /**
- * What the addon says about the peer as the facade's fields: a TCP peer's address text
- * (`127.0.0.1:5000`, `[::1]:5000`) as Node's socket fields; a Unix socket peer's
- * credentials (JSON `{"pid","uid","gid"}`) as `peer`.
+ * What the addon says about the two ends as the facade's fields: a TCP peer's address
+ * text (`127.0.0.1:5000`, `[::1]:5000`) as Node's socket fields, and the local address
+ * after a space (read when the connection was made) as `sockname`; a Unix socket
+ * peer's credentials (JSON `{"pid","uid","gid"}`) as `peer`.
  * @param {string|null|undefined} peer
  */
 function parsePeer(peer) {
@@ -389,8 +394,11 @@ function parsePeer(peer) {
     const { pid, uid, gid } = JSON.parse(peer);
     return { peer: Object.freeze({ pid: pid === null ? undefined : pid, uid, gid }) };
   }
-  const { address, family, port } = parseAddress(peer);
-  return { remoteAddress: address, remotePort: port, remoteFamily: family };
+  const space = peer.indexOf(' ');
+  const { address, family, port } = parseAddress(space === -1 ? peer : peer.slice(0, space));
+  const fields = { remoteAddress: address, remotePort: port, remoteFamily: family };
+  if (space !== -1) fields.sockname = parseAddress(peer.slice(space + 1));
+  return fields;
 }
 
 module.exports = { SocketFacade, parsePeer, parseAddress, HIGH_WATER_MARK };

@@ -147,8 +147,15 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         Event::Connected {
             conn,
             peer,
+            local,
             credentials,
-        } => (CONNECTED, conn, peer_text(peer, credentials), None, 0),
+        } => (
+            CONNECTED,
+            conn,
+            peer_text(peer, local, credentials),
+            None,
+            0,
+        ),
         // The credit is dropped here, on the JavaScript thread, just before JavaScript
         // consumes the data: the reader resumes once JavaScript has caught up.
         Event::Frames {
@@ -179,13 +186,24 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
 
 /// Who connected, for CONNECTED: a Unix socket's peer credentials as JSON
 /// (`{"pid":1,"uid":2,"gid":3}`), or a TCP peer's `ip:port`.
-fn peer_text(peer: Option<String>, credentials: Option<PeerCredentials>) -> Option<Utf8> {
+/// What CONNECTED tells JavaScript about the two ends: a Unix socket peer's credentials
+/// as JSON `{"pid","uid","gid"}`; else the peer's `ip:port`, then, after a space, the
+/// local `ip:port` when known (read at connect, so `address()` answers even when
+/// JavaScript looks after the connection has gone, as on a net.Socket).
+fn peer_text(
+    peer: Option<String>,
+    local: Option<std::net::SocketAddr>,
+    credentials: Option<PeerCredentials>,
+) -> Option<Utf8> {
     match credentials {
         Some(c) => {
             let json = serde_json::json!({ "pid": c.pid, "uid": c.uid, "gid": c.gid });
             Some(Utf8(Bytes::from(json.to_string())))
         }
-        None => peer.map(|p| Utf8(p.into())),
+        None => peer.map(|p| match local {
+            Some(l) => Utf8(format!("{p} {l}").into()),
+            None => Utf8(p.into()),
+        }),
     }
 }
 

@@ -171,6 +171,7 @@ pub fn adopt(
         };
     }
     let fd = descriptor(&socket);
+    let local = socket.local_addr();
     let mut connection = PolledConnection::new(
         socket,
         &direct.framing.borrow(),
@@ -236,6 +237,7 @@ pub fn adopt(
     Event::Connected {
         conn,
         peer,
+        local,
         credentials,
     }
 }

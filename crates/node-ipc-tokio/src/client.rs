@@ -63,6 +63,7 @@ pub fn connect(
         sink.send(Event::Connected {
             conn,
             peer: connected.peer(),
+            local: connected.local_addr(),
             credentials: connected.credentials(),
         });
         match connected.finish().await {

@@ -24,6 +24,9 @@ pub enum Event {
         conn: ConnId,
         /// The peer's address, when the transport has one.
         peer: Option<String>,
+        /// The local address of a TCP connection, read when it was made (so it is
+        /// known after the connection is gone, as Node keeps a socket's `address()`).
+        local: Option<std::net::SocketAddr>,
         /// The peer process, on Unix sockets (read once, when the connection was made).
         credentials: Option<PeerCredentials>,
     },

@@ -494,6 +494,7 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
     };
     sink.send(Event::Connected {
         conn,
+        local: split.local_addr(),
         peer: split.peer,
         credentials: split.credentials,
     });

@@ -191,6 +191,14 @@ impl Split {
         self
     }
 
+    /// The local address of a TCP connection; `None` on local sockets.
+    pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
+        let raw = self.socket?;
+        // SAFETY: `raw` belongs to the stream inside `reader`/`writer`, which this
+        // `Split` owns for the whole call.
+        unsafe { crate::sockopt::with_raw(raw, |s| crate::sockopt::local_addr(&s)) }
+    }
+
     /// A Windows named pipe: no half-close, so ending it closes it.
     #[cfg(windows)]
     pub(crate) fn pipe<S>(stream: S) -> Split
@@ -254,6 +262,15 @@ impl Connected {
             Connected::Ready(s) => s.peer.clone(),
             Connected::Plain(_, peer, _) => peer.clone(),
             Connected::NeedsTls { peer, .. } => Some(peer.to_string()),
+        }
+    }
+
+    /// The local address of a TCP connection; `None` on local sockets.
+    pub(crate) fn local_addr(&self) -> Option<SocketAddr> {
+        match self {
+            Connected::Ready(s) => s.local_addr(),
+            Connected::Plain(socket, ..) => socket.local_addr(),
+            Connected::NeedsTls { stream, .. } => stream.local_addr().ok(),
         }
     }
 

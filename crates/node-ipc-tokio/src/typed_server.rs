@@ -505,6 +505,7 @@ async fn pump(
                 conn,
                 peer,
                 credentials,
+                ..
             } => {
                 trace!(debug, conn, peer = ?peer, credentials = ?credentials, "connected");
                 publish(ServerEvent::Connected {
