@@ -53,7 +53,7 @@ test('maxQueuedBytes: a peer that never reads is destroyed with ENOBUFS; a healt
   const err = await server.waitFor('error', 10000);
   assert.deepEqual({ code: err.code, syscall: err.syscall, isError: err.isError }, { code: 'ENOBUFS', syscall: 'write', isError: true });
   assert.match(err.message, /over maxQueuedBytes \(1048576 bytes\)/);
-  const queued = Number(/ENOBUFS: (\d+) bytes queued/.exec(err.message)[1]);
+  const queued = Number(/ENOBUFS: (\d+) bytes would wait/.exec(err.message)[1]);
   assert.ok(queued > 1024 * KIB && queued <= 1024 * KIB + 64 * KIB, `destroyed as the queue passed the limit (${queued} bytes)`);
   const close = await server.waitFor('close');
   assert.equal(close.hadError, true);

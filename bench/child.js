@@ -13,6 +13,10 @@ const spec = JSON.parse(process.argv[2]);
 const impl = IMPLS.find((x) => x.key === spec.impl);
 const scenario = SCENARIOS.find((x) => x.name === spec.scenario);
 
+// ipc.config keys the scenario sets for its parameters (large: a send queue limit that
+// holds its burst).
+const config = scenario.config ? scenario.config(spec.params) : {};
+
 let handle = null;
 let finished = false;
 
@@ -53,6 +57,7 @@ async function serverRole() {
   let role = scenario.server(spec.params, finish, ctx);
   if (typeof role === 'function') role = { onMessage: role };
   handle = await impl.listen(spec.endpoint, scenario.types.toServer, {
+    config,
     onMessage(type, data, socket) {
       peer = socket;
       role.onMessage(type, data, reply, socket);
@@ -83,7 +88,11 @@ async function clientRole() {
   }
   const role = scenario.client(spec.params, (t, d) => handle.send(t, d), doFinish, ctx);
   handle = await impl.connect(spec.endpoint, scenario.types.toClient, {
+    config,
     onMessage: (type, data) => role.handle(type, data),
+    onError(err) {
+      if (!finished) fail(err);
+    },
     onClose() {
       if (!finished) fail(new Error('connection to the server closed before the scenario finished'));
     },

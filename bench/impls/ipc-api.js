@@ -9,7 +9,9 @@
 //       -> Promise<{ endpoint, send(peer, type, data), broadcast(type, data), close() }>
 //   connect(endpoint, types, { onMessage(type, data), onClose() })
 //       -> Promise<{ send(type, data), close() }>
-// `types` lists the message types the scenario expects on that side.
+// `types` lists the message types the scenario expects on that side. handlers.config:
+// ipc.config keys the scenario sets (scenario.config); handlers.onError(err): an error
+// on the client's connection once connected (it fails the run with its own message).
 //
 // Endpoints (bench/lib/transports.js):
 //   unix  ipc.serve(path)                 / ipc.connectTo(id, path)
@@ -65,16 +67,19 @@ function udpPeer(ipc, host, port, types, onMessage) {
  */
 function makeIpcAdapter(load, configure = () => {}, options = {}) {
   const listenData = (socket) => socket.on('data', () => {});
-  async function setup(endpoint) {
+  async function setup(endpoint, handlers) {
     const ipc = await load();
     configureCommon(ipc);
     configure(ipc, endpoint);
+    // What the scenario sets as any program would (keys an implementation does not
+    // know are ignored by it).
+    Object.assign(ipc.config, handlers.config || {});
     return ipc;
   }
 
   return {
     async listen(endpoint, types, handlers) {
-      const ipc = await setup(endpoint);
+      const ipc = await setup(endpoint, handlers);
       if (endpoint.kind === 'udp') {
         const server = await udpPeer(ipc, endpoint.host, endpoint.port, types, handlers.onMessage);
         return {
@@ -113,7 +118,7 @@ function makeIpcAdapter(load, configure = () => {}, options = {}) {
     },
 
     async connect(endpoint, types, handlers) {
-      const ipc = await setup(endpoint);
+      const ipc = await setup(endpoint, handlers);
       if (endpoint.kind === 'udp') {
         const target = { address: endpoint.host, port: endpoint.port };
         const server = await udpPeer(ipc, endpoint.host, endpoint.clientPort, types, (type, data) => handlers.onMessage(type, data));
@@ -128,7 +133,10 @@ function makeIpcAdapter(load, configure = () => {}, options = {}) {
         const onClient = () => {
           const client = ipc.of[SERVER_ID];
           for (const type of types) client.on(type, (data) => handlers.onMessage(type, data));
-          client.on('error', (err) => { if (!connected) reject(err); });
+          client.on('error', (err) => {
+            if (!connected) reject(err);
+            else if (!closing && handlers.onError) handlers.onError(err);
+          });
           client.on('disconnect', () => {
             if (!connected) reject(new Error('could not connect'));
             else if (!closing) handlers.onClose();

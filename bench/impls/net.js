@@ -146,7 +146,10 @@ module.exports = {
       let closing = false;
       const socket = net.connect(connectArgs(endpoint));
       decodeFrom(socket, (type, data) => handlers.onMessage(type, data));
-      socket.on('error', (err) => { if (!connected) reject(err); });
+      socket.on('error', (err) => {
+        if (!connected) reject(err);
+        else if (!closing && handlers.onError) handlers.onError(err);
+      });
       socket.on('close', () => { if (connected && !closing) handlers.onClose(); });
       socket.on('connect', () => {
         connected = true;

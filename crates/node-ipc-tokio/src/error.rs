@@ -215,7 +215,7 @@ impl fmt::Display for IpcError {
             ),
             IpcError::QueueLimit { queued, limit } => write!(
                 f,
-                "write ENOBUFS: {queued} bytes queued for a peer that does not read them, over maxQueuedBytes ({limit} bytes); connection destroyed"
+                "write ENOBUFS: {queued} bytes would wait for the peer to read them, over maxQueuedBytes ({limit} bytes); connection destroyed"
             ),
             IpcError::ConnectionLimit { limit } => write!(
                 f,
