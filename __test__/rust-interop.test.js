@@ -117,6 +117,9 @@ for (const transport of ['unix', 'tcp']) {
       for (let i = 0; i < want.length; i++) assert.deepEqual(echoes[i], want[i], `echo ${i}`);
 
       // What the server read, before echoing (the node-ipc 14 crate does not normalise).
+      // The server's stdout is another pipe than the client's: its last lines may still be
+      // on their way when the client says done, so wait for them.
+      await srv.waitForCount((l) => l.got === 'echo', want.length, 20000);
       const got = srv.lines.filter((l) => l.got === 'echo').map((l) => l.data);
       const sent = client === 'node14' ? PAYLOADS : PAYLOADS.map(normalised);
       assert.deepEqual(got.slice(0, sent.length), sent);
