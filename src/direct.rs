@@ -16,12 +16,13 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use napi::sys;
-use node_ipc_tokio::embed::connection::Framing;
+use node_ipc_tokio::embed::codec::Framing;
 use node_ipc_tokio::embed::error::IpcError;
 use node_ipc_tokio::embed::event::{ConnId, Event, EventSink};
 use node_ipc_tokio::embed::flow::{SendLimits, Sent};
-use node_ipc_tokio::embed::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
+use node_ipc_tokio::embed::polled::{PolledConnection, ReadEnd, Received};
 use node_ipc_tokio::embed::server::Server;
+use node_ipc_tokio::embed::socket::PlainSocket;
 use node_ipc_tokio::embed::transport::PeerCredentials;
 
 use crate::delivery::{kind, TsfnSink};

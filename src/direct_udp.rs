@@ -13,7 +13,8 @@ use napi::sys;
 use node_ipc_tokio::embed::error::IpcError;
 use node_ipc_tokio::embed::event::{Event, EventSink};
 use node_ipc_tokio::embed::flow::SendLimits;
-use node_ipc_tokio::embed::udp::{PolledUdp, UdpFamily};
+use node_ipc_tokio::embed::polled::PolledUdp;
+use node_ipc_tokio::embed::udp::UdpFamily;
 
 use crate::delivery::{kind, TsfnSink};
 use crate::js_thread::{add_teardown_hook, HookSlot, JsTarget, OnJsThread, Teardown};

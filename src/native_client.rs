@@ -6,7 +6,8 @@ use std::sync::{Arc, Weak};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use node_ipc_tokio::embed::client::connect;
-use node_ipc_tokio::embed::connection::{ConnectionHandle, Framing};
+use node_ipc_tokio::embed::codec::Framing;
+use node_ipc_tokio::embed::connection::ConnectionHandle;
 use node_ipc_tokio::embed::transport::{ConnectOptions, Endpoint};
 
 use crate::delivery::{

@@ -5,7 +5,8 @@ use std::sync::{Arc, Weak};
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::ThreadsafeFunctionCallMode;
 use napi_derive::napi;
-use node_ipc_tokio::embed::udp::{bind_plain, UdpEndpoint, UdpFamily};
+use node_ipc_tokio::embed::polled::bind_plain;
+use node_ipc_tokio::embed::udp::{UdpEndpoint, UdpFamily};
 
 use crate::delivery::{
     chunk_bytes, event_function, set_referenced, CallArgs, Delivery, Driver, EventFn, TsfnSink,

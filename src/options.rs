@@ -2,8 +2,8 @@
 
 use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
+use node_ipc_tokio::embed::codec::Framing;
 use node_ipc_tokio::embed::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
-use node_ipc_tokio::embed::connection::Framing;
 use node_ipc_tokio::embed::flow::{SendLimits, DEFAULT_MAX_QUEUED_BYTES};
 use node_ipc_tokio::embed::sockopt::{SocketOption, TcpSettings};
 use node_ipc_tokio::embed::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use node_ipc_tokio::client::connect;
 use node_ipc_tokio::codec::split_frames;
-use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::codec::Framing;
 use node_ipc_tokio::event::{ChannelSink, Event};
 use node_ipc_tokio::message::Message;
 use node_ipc_tokio::server::{Server, ServerOptions};

@@ -12,7 +12,8 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::codec::split_frames;
-use crate::connection::{ConnectionHandle, Framing, PendingConnection};
+use crate::codec::Framing;
+use crate::connection::{ConnectionHandle, PendingConnection};
 use crate::error::IpcError;
 use crate::event::{ChannelSink, ConnId, Event, EventSink};
 use crate::flow::Sent;

@@ -16,6 +16,44 @@ pub const DEFAULT_DELIMITER: &[u8] = b"\x0c";
 /// Default limit for a single frame (64 MiB), the `maxMessageSize` config key.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 64 * 1024 * 1024;
 
+/// How incoming bytes are cut into messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Framing {
+    /// node-ipc's JSON frames, terminated by `delimiter`, at most `max_message_size`
+    /// bytes each.
+    Delimited {
+        /// The frame terminator (`'\f'` by default).
+        delimiter: Vec<u8>,
+        /// The largest accepted frame, delimiter excluded.
+        max_message_size: usize,
+    },
+    /// No framing (node-ipc's `rawBuffer` mode): every read is reported as it is.
+    Raw,
+}
+
+impl Default for Framing {
+    fn default() -> Self {
+        Framing::Delimited {
+            delimiter: DEFAULT_DELIMITER.to_vec(),
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+        }
+    }
+}
+
+impl Framing {
+    /// The decoder of delimited framing; `None` for raw framing, where every read is
+    /// reported as it is.
+    pub fn decoder(&self) -> Option<FrameDecoder> {
+        match self {
+            Framing::Delimited {
+                delimiter,
+                max_message_size,
+            } => Some(FrameDecoder::new(delimiter, *max_message_size)),
+            Framing::Raw => None,
+        }
+    }
+}
+
 /// How many bytes one read takes from a socket at most (the size of the per-thread read
 /// buffer; see [`read_scratch`]).
 pub(crate) const READ_CHUNK: usize = 64 * 1024;

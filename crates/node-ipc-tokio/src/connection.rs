@@ -10,7 +10,6 @@ use std::io;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use std::task::Poll;
@@ -18,37 +17,15 @@ use std::task::Poll;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{mpsc, Notify};
 
-use crate::codec::{read_scratch, FrameDecoder};
+use crate::codec::{read_scratch, Framing};
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
-use crate::flow::{Flow, SendLimits, Sent, DEFAULT_HIGH_WATER};
+use crate::flow::{Flow, SendLimits, Sent, DEFAULT_HIGH_WATER, LINGER};
 use crate::sockopt::{RawSocket, SocketOption, TcpSettings};
 
-/// How incoming bytes are cut into messages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Framing {
-    /// node-ipc's JSON frames, terminated by `delimiter`, at most `max_message_size`
-    /// bytes each.
-    Delimited {
-        /// The frame terminator (`'\f'` by default).
-        delimiter: Vec<u8>,
-        /// The largest accepted frame, delimiter excluded.
-        max_message_size: usize,
-    },
-    /// No framing (node-ipc's `rawBuffer` mode): every read is reported as it is.
-    Raw,
-}
-
-impl Default for Framing {
-    fn default() -> Self {
-        Framing::Delimited {
-            delimiter: crate::codec::DEFAULT_DELIMITER.to_vec(),
-            max_message_size: crate::codec::DEFAULT_MAX_MESSAGE_SIZE,
-        }
-    }
-}
-
+/// What the writer task of a [`ConnectionHandle`] is asked to do, in order.
 enum WriteOp {
+    /// Bytes to write.
     Data(Bytes),
     /// Flush what is queued, then shut the write side down.
     Finish,
@@ -405,8 +382,6 @@ pub struct PendingConnection {
     done: Option<Box<dyn Send + Sync>>,
 }
 
-/// How long a closed connection may keep trying to send what was queued before it.
-pub(crate) const LINGER: Duration = Duration::from_secs(10);
 
 impl PendingConnection {
     /// Whether `destroy` (or `fail`) was called before the stream arrived.
@@ -529,13 +504,7 @@ async fn run_reader<R: AsyncRead + Unpin>(
     control: &Control,
 ) -> bool {
     let flow = Flow::new(DEFAULT_HIGH_WATER);
-    let mut decoder = match &framing {
-        Framing::Delimited {
-            delimiter,
-            max_message_size,
-        } => Some(FrameDecoder::new(delimiter, *max_message_size)),
-        Framing::Raw => None,
-    };
+    let mut decoder = framing.decoder();
     let mut ended = false;
     let outcome: Result<(), IpcError> = loop {
         let read = tokio::select! {

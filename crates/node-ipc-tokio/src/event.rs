@@ -41,7 +41,7 @@ pub enum Event {
         /// The peer process, on Unix sockets (read once, when the connection was made).
         credentials: Option<PeerCredentials>,
         /// The connected socket, non-blocking.
-        socket: crate::polled::PlainSocket,
+        socket: crate::socket::PlainSocket,
     },
     /// Complete frames arrived: `run` holds one or more frames, each ending with the
     /// delimiter. `partial` tells whether an incomplete frame is still buffered.

@@ -11,6 +11,9 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+/// How long a closed connection may keep trying to send what was queued before it.
+pub(crate) const LINGER: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Default amount of delivered-but-unconsumed bytes after which a connection pauses.
 pub const DEFAULT_HIGH_WATER: usize = 4 * 1024 * 1024;
 

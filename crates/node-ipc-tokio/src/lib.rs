@@ -26,7 +26,8 @@ macro_rules! engine_modules {
 }
 
 engine_modules!(
-    client, codec, connection, error, event, flow, message, polled, server, sockopt, transport,
+    client, codec, connection, error, event, flow, message, polled, server, socket, sockopt,
+    transport,
 );
 // node-ipc's UDP sockets (`serveNet` / `connectToNet` with `udp4`/`udp6`), for the addon.
 #[cfg(all(feature = "udp", feature = "embed"))]
@@ -75,7 +76,7 @@ pub mod embed {
     #[cfg(feature = "udp")]
     pub use crate::udp;
     pub use crate::{
-        client, codec, connection, error, event, flow, message, polled, server, sockopt, tls,
-        transport,
+        client, codec, connection, error, event, flow, message, polled, server, socket, sockopt,
+        tls, transport,
     };
 }

@@ -8,11 +8,12 @@ use bytes::Bytes;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Notify;
 
-use crate::connection::{ConnectionHandle, Framing};
+use crate::codec::Framing;
+use crate::connection::ConnectionHandle;
 use crate::error::IpcError;
 use crate::event::{ConnId, Event, EventSink};
 use crate::flow::{SendLimits, Sent};
-use crate::polled::PlainSocket;
+use crate::socket::PlainSocket;
 use crate::tls::TlsServer;
 use crate::transport::{resolve, Endpoint, PeerCredentials, Split};
 

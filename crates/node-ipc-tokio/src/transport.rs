@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 
 use crate::connection::WriteSide;
 use crate::error::IpcError;
-use crate::polled::PlainSocket;
+use crate::socket::PlainSocket;
 use crate::tls::TlsClient;
 
 /// Where a server listens and a client connects.

@@ -15,7 +15,7 @@ use serde_json::Value;
 use tokio::sync::{mpsc, Semaphore};
 
 use crate::codec::split_frames;
-use crate::connection::Framing;
+use crate::codec::Framing;
 use crate::error::IpcError;
 use crate::event::{ChannelSink, ConnId, Event};
 use crate::flow::{SendLimits, Sent};

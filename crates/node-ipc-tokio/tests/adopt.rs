@@ -9,11 +9,12 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use node_ipc_tokio::client::connect;
-use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::codec::Framing;
 use node_ipc_tokio::event::{ChannelSink, Event};
 use node_ipc_tokio::flow::SendLimits;
-use node_ipc_tokio::polled::{PlainSocket, PolledConnection, ReadEnd, Received};
+use node_ipc_tokio::polled::{PolledConnection, ReadEnd, Received};
 use node_ipc_tokio::server::{Server, ServerOptions};
+use node_ipc_tokio::socket::PlainSocket;
 use node_ipc_tokio::transport::{ConnectOptions, Endpoint};
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::timeout;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use node_ipc_tokio::client::connect;
-use node_ipc_tokio::connection::Framing;
+use node_ipc_tokio::codec::Framing;
 use node_ipc_tokio::event::{ChannelSink, Event};
 use node_ipc_tokio::server::{Server, ServerOptions};
 use node_ipc_tokio::sockopt::SocketOption;
