@@ -12,7 +12,7 @@ use std::thread::{self, ThreadId};
 use napi::bindgen_prelude::{Error, Function, JsValue, Status};
 use napi::sys;
 
-use crate::delivery::CallArgs;
+use crate::js_api::CallArgs;
 
 /// The JavaScript callback of one native object, callable from libuv callbacks.
 ///
@@ -251,18 +251,14 @@ unsafe fn remove<T: Teardown>(env: sys::napi_env, arg: *const c_void) {
     }
 }
 
-/// The JavaScript-thread driver of a native object whose callback is `on_event`, made by
-/// `make`; `None` where it is unavailable or switched off (see [`crate::direct::enabled`]).
+/// Makes the JS-thread driver state of a native object whose callback is `on_event`
+/// with `make` (given the callback's environment and value).
 pub fn prepare_driver<T>(
     on_event: &Function<'_, CallArgs, ()>,
     make: unsafe fn(sys::napi_env, sys::napi_value) -> Result<T, sys::napi_status>,
-) -> napi::Result<Option<T>> {
-    if !crate::direct::enabled() {
-        return Ok(None);
-    }
+) -> napi::Result<T> {
     let value = on_event.value();
     // SAFETY: native constructors run on the JavaScript thread; the value is a function.
     unsafe { make(value.env, value.value) }
-        .map(Some)
         .map_err(|status| Error::new(Status::from(status), "could not prepare the socket driver"))
 }

@@ -10,11 +10,9 @@ use node_ipc_tokio::embed::codec::Framing;
 use node_ipc_tokio::embed::connection::ConnectionHandle;
 use node_ipc_tokio::embed::transport::{ConnectOptions, Endpoint};
 
-use crate::delivery::{
-    chunk_bytes, event_function, set_referenced, CallArgs, Congested, Driver, EventFn, TsfnSink,
-};
-use crate::direct::{new_direct, Direct, SharedDirect};
-use crate::js_thread::prepare_driver;
+use crate::event_fn::{event_function, set_referenced, EventFn, TsfnSink};
+use crate::js_api::{chunk_bytes, CallArgs, Congested};
+use crate::js_driver::stream::{self, SharedStreamDriver, StreamDriver};
 use crate::options::{
     keep_alive, port as port_number, ConnectTcpOptions, FramingOptions, JsTcpSettings,
 };
@@ -23,7 +21,7 @@ use node_ipc_tokio::embed::sockopt::SocketOption;
 
 /// Whether a connection to `endpoint` can be driven on the JavaScript thread (Unix
 /// sockets and TCP; named pipes stay on tokio).
-fn adoptable(endpoint: &Endpoint) -> bool {
+fn can_hand_over(endpoint: &Endpoint) -> bool {
     cfg!(unix) || matches!(endpoint, Endpoint::Tcp { .. })
 }
 
@@ -38,21 +36,20 @@ pub struct NativeClient {
     events: Weak<EventFn>,
     handle: Option<ConnectionHandle>,
     /// Drives a plain connection on the JavaScript thread (when libuv is reachable).
-    direct: Option<SharedDirect>,
+    js_driver: Option<SharedStreamDriver>,
 }
 
 #[napi]
 impl NativeClient {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let direct = prepare_driver(&on_event, new_direct)?;
-        let driver = direct.clone().map_or(Driver::Tokio, Driver::Streams);
-        let tsfn = event_function(&on_event, driver)?;
+        let driver = stream::prepare(&on_event)?;
+        let tsfn = event_function(&on_event, stream::on_delivery(driver.clone()))?;
         Ok(NativeClient {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
             handle: None,
-            direct,
+            js_driver: driver,
         })
     }
 
@@ -119,11 +116,11 @@ impl NativeClient {
         framing: Framing,
         tsfn: Arc<EventFn>,
     ) {
-        let direct = self.direct.as_ref().and_then(|d| d.get());
-        if let Some(d) = direct.filter(|_| options.tls.is_none() && adoptable(&endpoint)) {
+        let driver = self.js_driver.as_ref().and_then(|d| d.get());
+        if let Some(d) = driver.filter(|_| options.tls.is_none() && can_hand_over(&endpoint)) {
             d.set_framing(framing.clone(), options.send_limits);
             d.start_pending();
-            options.adopt = true;
+            options.hand_over = true;
         }
         let _guard = RUNTIME.enter();
         self.handle = Some(connect(
@@ -256,8 +253,8 @@ impl NativeClient {
     }
 
     /// The JavaScript-thread driver, while it drives (or will drive) the connection.
-    fn driver(&self) -> Option<&Direct> {
-        self.direct
+    fn driver(&self) -> Option<&StreamDriver> {
+        self.js_driver
             .as_ref()
             .and_then(|d| d.get())
             .filter(|d| d.owns(CLIENT_CONN))

@@ -9,11 +9,9 @@ use node_ipc_tokio::embed::flow::Sent;
 use node_ipc_tokio::embed::server::{Server, ServerOptions};
 use node_ipc_tokio::embed::transport::Endpoint;
 
-use crate::delivery::{
-    chunk_bytes, event_function, set_referenced, CallArgs, Congested, Driver, EventFn, TsfnSink,
-};
-use crate::direct::{new_direct, SharedDirect};
-use crate::js_thread::prepare_driver;
+use crate::event_fn::{event_function, set_referenced, EventFn, TsfnSink};
+use crate::js_api::{chunk_bytes, CallArgs, Congested};
+use crate::js_driver::stream::{self, SharedStreamDriver, StreamDriver};
 use crate::options::{
     keep_alive, port as port_number, JsTcpSettings, ListenOptions, ListenTcpOptions, TlsOptions,
 };
@@ -32,21 +30,20 @@ pub struct NativeServer {
     events: Weak<EventFn>,
     server: Option<Server>,
     /// Drives plain connections on the JavaScript thread (when libuv is reachable).
-    direct: Option<SharedDirect>,
+    js_driver: Option<SharedStreamDriver>,
 }
 
 #[napi]
 impl NativeServer {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let direct = prepare_driver(&on_event, new_direct)?;
-        let driver = direct.clone().map_or(Driver::Tokio, Driver::Streams);
-        let tsfn = event_function(&on_event, driver)?;
+        let driver = stream::prepare(&on_event)?;
+        let tsfn = event_function(&on_event, stream::on_delivery(driver.clone()))?;
         Ok(NativeServer {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
             server: None,
-            direct,
+            js_driver: driver,
         })
     }
 
@@ -65,7 +62,7 @@ impl NativeServer {
             readable_all: options.readable_all.unwrap_or(false),
             writable_all: options.writable_all.unwrap_or(false),
             tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
-            adopt: false,
+            hand_over: false,
         };
         self.start(Some(Endpoint::Unix(PathBuf::from(path))), opts, tsfn);
         Ok(())
@@ -178,18 +175,18 @@ impl NativeServer {
         chunks: Vec<Either<String, Buffer>>,
     ) -> Option<Vec<u32>> {
         let server = self.server.as_ref()?;
-        let direct = self.direct.as_ref().and_then(|d| d.get());
+        let driver = self.js_driver.as_ref().and_then(|d| d.get());
         let mut congested = Congested::default();
         for (target, chunk) in targets.into_iter().zip(chunks) {
             let bytes = chunk_bytes(chunk);
             // The JavaScript side batches per tick: write through when the queue is empty.
             if target == BROADCAST {
-                if let Some(d) = direct {
+                if let Some(d) = driver {
                     d.broadcast(&bytes, |conn, sent| congested.note(conn, sent));
                 }
                 server.broadcast_now(bytes, |conn, sent| congested.note(conn, sent));
             } else {
-                let sent = match direct {
+                let sent = match driver {
                     Some(d) if d.owns(target) => d.write(target, bytes),
                     // Over the limit, the connection reports the error itself.
                     _ => server.send_now(target, bytes),
@@ -237,8 +234,8 @@ impl NativeServer {
     }
 
     /// The JavaScript-thread driver of `conn`, if it drives it.
-    fn driver(&self, conn: u32) -> Option<&crate::direct::Direct> {
-        self.direct
+    fn driver(&self, conn: u32) -> Option<&StreamDriver> {
+        self.js_driver
             .as_ref()
             .and_then(|d| d.get())
             .filter(|d| d.owns(conn))
@@ -270,17 +267,17 @@ impl NativeServer {
         mut options: ServerOptions,
         tsfn: Arc<EventFn>,
     ) {
-        let direct = self.direct.as_ref().and_then(|d| d.get());
-        if let Some(d) = direct {
+        let driver = self.js_driver.as_ref().and_then(|d| d.get());
+        if let Some(d) = driver {
             d.set_framing(options.framing.clone(), options.send_limits);
-            options.adopt = true;
+            options.hand_over = true;
         }
         let _guard = RUNTIME.enter();
         let server = match endpoint {
             Some(endpoint) => Server::listen(endpoint, options, TsfnSink(tsfn)),
             None => Server::detached(options, TsfnSink(tsfn)),
         };
-        if let Some(d) = direct {
+        if let Some(d) = driver {
             d.set_server(server.clone());
         }
         self.server = Some(server);
@@ -304,7 +301,7 @@ fn stream_options(options: ListenTcpOptions) -> Result<ServerOptions> {
         readable_all: false,
         writable_all: false,
         tls: options.tls.as_ref().map(TlsOptions::server).transpose()?,
-        adopt: false,
+        hand_over: false,
     })
 }
 

@@ -8,11 +8,9 @@ use napi_derive::napi;
 use node_ipc_tokio::embed::polled::bind_plain;
 use node_ipc_tokio::embed::udp::{UdpEndpoint, UdpFamily};
 
-use crate::delivery::{
-    chunk_bytes, event_function, set_referenced, CallArgs, Delivery, Driver, EventFn, TsfnSink,
-};
-use crate::direct_udp::{new_udp_direct, SharedUdpDirect, UdpDirect};
-use crate::js_thread::prepare_driver;
+use crate::event_fn::{event_function, set_referenced, Delivery, EventFn, TsfnSink};
+use crate::js_api::{chunk_bytes, CallArgs};
+use crate::js_driver::udp::{self, SharedUdpDriver, UdpDriver};
 use crate::options::{port as port_number, FramingOptions};
 use crate::runtime::RUNTIME;
 
@@ -25,21 +23,20 @@ pub struct NativeUdp {
     events: Weak<EventFn>,
     endpoint: Option<UdpEndpoint>,
     /// Drives the socket on the JavaScript thread (when libuv is reachable).
-    direct: Option<SharedUdpDirect>,
+    js_driver: Option<SharedUdpDriver>,
 }
 
 #[napi]
 impl NativeUdp {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let direct = prepare_driver(&on_event, new_udp_direct)?;
-        let driver = direct.clone().map_or(Driver::Tokio, Driver::Udp);
-        let tsfn = event_function(&on_event, driver)?;
+        let driver = udp::prepare(&on_event)?;
+        let tsfn = event_function(&on_event, udp::on_delivery(driver.clone()))?;
         Ok(NativeUdp {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
             endpoint: None,
-            direct,
+            js_driver: driver,
         })
     }
 
@@ -130,8 +127,8 @@ impl NativeUdp {
         addr.map(|a| a.to_string())
     }
 
-    fn driver(&self) -> Option<&UdpDirect> {
-        self.direct.as_ref().and_then(|d| d.get())
+    fn driver(&self) -> Option<&UdpDriver> {
+        self.js_driver.as_ref().and_then(|d| d.get())
     }
 
     /// Whether this socket keeps the Node process alive.

@@ -206,7 +206,7 @@ impl ConnectTcpOptions {
             local_port,
             family: self.family.and_then(|f| u8::try_from(f).ok()),
             tls: self.tls.as_ref().map(TlsOptions::client).transpose()?,
-            adopt: false,
+            hand_over: false,
             send_limits: self
                 .framing
                 .as_ref()

@@ -26,7 +26,7 @@ use crate::transport::{self, ConnectOptions, Endpoint};
 /// `Connected`, then frames, then `Closed` — or `Error` and `Closed` if the attempt
 /// fails. With TLS, `Connected` comes at TCP connect, before the handshake (node-ipc's
 /// order, spec Q25); a failed handshake then reports `Error` and `Closed`. With
-/// `options.adopt`, a plain connection is reported as `Adopted` and handed over instead:
+/// `options.hand_over`, a plain connection is reported as `HandedOver` and handed over instead:
 /// the returned handle then only serves to abandon the attempt (`destroy`).
 pub fn connect(
     endpoint: Endpoint,
@@ -53,7 +53,7 @@ pub fn connect(
         if let transport::Connected::Plain(socket, peer, credentials) = connected {
             // Bytes written before this point stay with the caller, who now drives it.
             pending.abandon();
-            sink.send(Event::Adopted {
+            sink.send(Event::HandedOver {
                 conn,
                 peer,
                 credentials,
@@ -542,7 +542,7 @@ async fn run_client(
     };
     // This client drives its connections itself.
     let options = ConnectOptions {
-        adopt: false,
+        hand_over: false,
         ..options
     };
     let delimiter = match &framing {
@@ -606,7 +606,7 @@ async fn run_client(
                 | Event::Drained { .. }
                 | Event::Datagram { .. }
                 | Event::Rejected { .. }
-                | Event::Adopted { .. } => {}
+                | Event::HandedOver { .. } => {}
             }
         }
         link.0.send_replace(Link::Down);

@@ -32,8 +32,8 @@ pub enum Event {
     },
     /// A plain (not TLS) connection was accepted or established and is handed over, to
     /// be driven by the receiver (see [`crate::polled::PolledConnection`]); reported
-    /// instead of `Connected` when the server or connect options ask for it (`adopt`).
-    Adopted {
+    /// instead of `Connected` when the server or connect options ask for it (`hand_over`).
+    HandedOver {
         /// The connection.
         conn: ConnId,
         /// The peer's address, when the transport has one.

@@ -35,10 +35,10 @@ pub struct ServerOptions {
     /// Speak TLS on accepted TCP connections (node-ipc's `config.tls` on `serveNet`).
     pub tls: Option<TlsServer>,
     /// Hand plain (not TLS) Unix and TCP connections to the sink as
-    /// [`Event::Adopted`] instead of driving them here; the receiver drives them (see
+    /// [`Event::HandedOver`] instead of driving them here; the receiver drives them (see
     /// [`crate::polled::PolledConnection`]) and calls [`Server::release`] when each one
     /// closes. TLS connections are always driven here.
-    pub adopt: bool,
+    pub hand_over: bool,
     /// How much may be queued for each connection (node-ipc-native's `maxQueuedBytes`).
     pub send_limits: SendLimits,
 }
@@ -52,7 +52,7 @@ impl Default for ServerOptions {
             readable_all: false,
             writable_all: false,
             tls: None,
-            adopt: false,
+            hand_over: false,
             send_limits: SendLimits::default(),
         }
     }
@@ -60,8 +60,8 @@ impl Default for ServerOptions {
 
 struct Shared {
     conns: Mutex<HashMap<ConnId, ConnectionHandle>>,
-    /// Connections handed over with [`Event::Adopted`] and not yet released.
-    adopted: AtomicUsize,
+    /// Connections handed over with [`Event::HandedOver`] and not yet released.
+    handed_over: AtomicUsize,
     next_id: AtomicU32,
     stop: Notify,
     /// The address a TCP listener is bound to (known once it listens).
@@ -96,7 +96,7 @@ impl Shared {
     fn new() -> Arc<Shared> {
         Arc::new(Shared {
             conns: Mutex::new(HashMap::new()),
-            adopted: AtomicUsize::new(0),
+            handed_over: AtomicUsize::new(0),
             next_id: AtomicU32::new(1),
             stop: Notify::new(),
             local: Mutex::new(None),
@@ -186,7 +186,7 @@ impl Server {
         stream.set_nonblocking(true).map_err(failed)?;
         let stream = tokio::net::TcpStream::from_std(stream).map_err(failed)?;
         let peer = stream.peer_addr().map_err(failed)?;
-        let accepted = classify_tcp(stream, peer, options.tls.is_some(), options.adopt)?;
+        let accepted = classify_tcp(stream, peer, options.tls.is_some(), options.hand_over)?;
         dispatch(&self.shared, &sink, &options, accepted);
         Ok(())
     }
@@ -202,7 +202,7 @@ impl Server {
         let failed = |e| IpcError::io("accept", "", e);
         stream.set_nonblocking(true).map_err(failed)?;
         let stream = tokio::net::UnixStream::from_std(stream).map_err(failed)?;
-        let accepted = classify_unix(stream, options.tls.is_some(), options.adopt)?;
+        let accepted = classify_unix(stream, options.tls.is_some(), options.hand_over)?;
         dispatch(&self.shared, &sink, &options, accepted);
         Ok(())
     }
@@ -221,7 +221,7 @@ impl Server {
         *self.shared.local.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// A connection's [`ConnectionHandle`] (not for adopted connections).
+    /// A connection's [`ConnectionHandle`] (not for handed-over connection).
     pub fn connection(&self, conn: ConnId) -> Option<ConnectionHandle> {
         self.handle(conn)
     }
@@ -303,17 +303,17 @@ impl Server {
             .map_or(0, ConnectionHandle::queued_bytes)
     }
 
-    /// How many connections are open (adopted ones included).
+    /// How many connections are open (handed-over ones included).
     pub fn connection_count(&self) -> usize {
-        self.shared.conns().len() + self.shared.adopted.load(Ordering::Acquire)
+        self.shared.conns().len() + self.shared.handed_over.load(Ordering::Acquire)
     }
 
-    /// Reports that an adopted connection ([`Event::Adopted`]) closed, so it no longer
+    /// Reports that an handed-over connection ([`Event::HandedOver`]) closed, so it no longer
     /// counts against `max_connections`.
     pub fn release(&self, _conn: ConnId) {
         let _ = self
             .shared
-            .adopted
+            .handed_over
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
     }
 
@@ -326,12 +326,12 @@ impl Server {
     }
 
     /// Connections whose tasks are not all done: open ones, and closed ones still sending
-    /// what was queued for them before they closed (adopted ones are not counted).
+    /// what was queued for them before they closed (handed-over ones are not counted).
     pub fn sending_count(&self) -> usize {
         self.shared.sending.load(Ordering::Acquire)
     }
 
-    /// Handles of every open connection (adopted ones excepted).
+    /// Handles of every open connection (handed-over ones excepted).
     pub fn connections(&self) -> Vec<ConnectionHandle> {
         self.shared.conns().values().cloned().collect()
     }
@@ -425,7 +425,7 @@ fn dispatch(
     match accepted {
         Accepted::Ready(split) => admit(shared, sink, options, split),
         Accepted::Plain(socket, peer, credentials) => {
-            adopt(shared, &**sink, options, socket, peer, credentials)
+            hand_over(shared, &**sink, options, socket, peer, credentials)
         }
         Accepted::Tls {
             stream,
@@ -480,7 +480,7 @@ fn admit(shared: &Arc<Shared>, sink: &Arc<dyn EventSink>, options: &ServerOption
     let (handle, pending) = ConnectionHandle::pending(options.send_limits);
     let conn = {
         let mut conns = shared.conns();
-        let open = conns.len() + shared.adopted.load(Ordering::Acquire);
+        let open = conns.len() + shared.handed_over.load(Ordering::Acquire);
         if let Some(limit) = options.max_connections.filter(|&max| open >= max) {
             drop(conns);
             sink.send(Event::Rejected {
@@ -528,7 +528,7 @@ impl Drop for Sending {
 }
 
 /// Hands an accepted plain connection over (or closes it when over `max_connections`).
-fn adopt(
+fn hand_over(
     shared: &Shared,
     sink: &dyn EventSink,
     options: &ServerOptions,
@@ -538,7 +538,7 @@ fn adopt(
 ) {
     let conn = {
         let conns = shared.conns();
-        let open = conns.len() + shared.adopted.load(Ordering::Acquire);
+        let open = conns.len() + shared.handed_over.load(Ordering::Acquire);
         if let Some(limit) = options.max_connections.filter(|&max| open >= max) {
             drop(conns);
             sink.send(Event::Rejected {
@@ -547,10 +547,10 @@ fn adopt(
             });
             return;
         }
-        shared.adopted.fetch_add(1, Ordering::AcqRel);
+        shared.handed_over.fetch_add(1, Ordering::AcqRel);
         shared.next_id.fetch_add(1, Ordering::Relaxed)
     };
-    sink.send(Event::Adopted {
+    sink.send(Event::HandedOver {
         conn,
         peer,
         credentials,
@@ -560,7 +560,7 @@ fn adopt(
 
 enum Accepted {
     Ready(Split),
-    /// A plain connection to hand over (`adopt`).
+    /// A plain connection to hand over (`hand_over`).
     Plain(PlainSocket, Option<String>, Option<PeerCredentials>),
     /// Connected; the TLS handshake is still to be done.
     Tls {
@@ -577,7 +577,7 @@ enum Accepted {
 fn classify_unix(
     stream: tokio::net::UnixStream,
     tls: bool,
-    adopt: bool,
+    hand_over: bool,
 ) -> Result<Accepted, IpcError> {
     let credentials = crate::transport::credentials_of(&stream);
     if tls {
@@ -588,7 +588,7 @@ fn classify_unix(
             socket: None,
         });
     }
-    if adopt {
+    if hand_over {
         let socket = PlainSocket::from_unix(stream).map_err(|e| IpcError::io("accept", "", e))?;
         return Ok(Accepted::Plain(socket, None, credentials));
     }
@@ -600,7 +600,7 @@ fn classify_tcp(
     stream: tokio::net::TcpStream,
     peer: std::net::SocketAddr,
     tls: bool,
-    adopt: bool,
+    hand_over: bool,
 ) -> Result<Accepted, IpcError> {
     if tls {
         let _ = stream.set_nodelay(true);
@@ -611,7 +611,7 @@ fn classify_tcp(
             credentials: None,
             socket,
         })
-    } else if adopt {
+    } else if hand_over {
         let socket = PlainSocket::from_tcp(stream).map_err(|e| IpcError::io("accept", "", e))?;
         Ok(Accepted::Plain(socket, Some(peer.to_string()), None))
     } else {
@@ -632,14 +632,14 @@ enum Listener {
         identity: Option<(u64, u64)>,
         /// node-ipc speaks TLS on a Unix socket when `config.tls` is set (spec Q24).
         tls: bool,
-        adopt: bool,
+        hand_over: bool,
     },
     #[cfg(windows)]
     Pipe(crate::pipe::PipeListener),
     Tcp {
         listener: tokio::net::TcpListener,
         tls: bool,
-        adopt: bool,
+        hand_over: bool,
     },
 }
 
@@ -665,7 +665,7 @@ impl Listener {
                 Ok(Listener::Tcp {
                     listener,
                     tls: options.tls.is_some(),
-                    adopt: options.adopt,
+                    hand_over: options.hand_over,
                 })
             }
         }
@@ -677,14 +677,14 @@ impl Listener {
             Listener::Unix {
                 listener,
                 tls,
-                adopt,
+                hand_over,
                 ..
             } => {
                 let (stream, _) = listener
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
-                classify_unix(stream, *tls, *adopt)
+                classify_unix(stream, *tls, *hand_over)
             }
             #[cfg(windows)]
             Listener::Pipe(pipe) => pipe
@@ -695,13 +695,13 @@ impl Listener {
             Listener::Tcp {
                 listener,
                 tls,
-                adopt,
+                hand_over,
             } => {
                 let (stream, peer) = listener
                     .accept()
                     .await
                     .map_err(|e| IpcError::io("accept", "", e))?;
-                classify_tcp(stream, peer, *tls, *adopt)
+                classify_tcp(stream, peer, *tls, *hand_over)
             }
         }
     }
@@ -745,7 +745,7 @@ async fn bind_unix(path: &std::path::Path, options: &ServerOptions) -> Result<Li
         path: path.to_path_buf(),
         identity: file_identity(path),
         tls: options.tls.is_some(),
-        adopt: options.adopt,
+        hand_over: options.hand_over,
     })
 }
 

@@ -94,9 +94,9 @@ pub struct ConnectOptions {
     /// Speak TLS after connecting.
     pub tls: Option<TlsClient>,
     /// Hand a plain (not TLS) Unix or TCP connection to the sink as
-    /// [`crate::event::Event::Adopted`] instead of driving it (see
+    /// [`crate::event::Event::HandedOver`] instead of driving it (see
     /// [`crate::polled::PolledConnection`]).
-    pub adopt: bool,
+    pub hand_over: bool,
     /// How much may be queued for the connection (node-ipc-native's `maxQueuedBytes`),
     /// also while it is connecting.
     pub send_limits: crate::flow::SendLimits,
@@ -245,7 +245,7 @@ impl Split {
 /// A stream connection before any TLS handshake.
 pub(crate) enum Connected {
     Ready(Split),
-    /// A plain connection to hand over (`adopt`), its peer address and credentials.
+    /// A plain connection to hand over (`hand_over`), its peer address and credentials.
     Plain(PlainSocket, Option<String>, Option<PeerCredentials>),
     /// TCP connected; TLS still to negotiate.
     NeedsTls {
@@ -355,11 +355,11 @@ pub(crate) async fn connect(
     options: &ConnectOptions,
 ) -> Result<Connected, IpcError> {
     match endpoint {
-        Endpoint::Unix(path) => connect_local(path, endpoint, options.adopt).await,
+        Endpoint::Unix(path) => connect_local(path, endpoint, options.hand_over).await,
         Endpoint::Tcp { host, port } => {
             let (stream, peer) = connect_tcp(host, *port, options).await?;
             Ok(match &options.tls {
-                None if options.adopt => {
+                None if options.hand_over => {
                     let socket = PlainSocket::from_tcp(stream)
                         .map_err(|e| IpcError::io("connect", endpoint.display(), e))?;
                     Connected::Plain(socket, Some(peer.to_string()), None)
@@ -416,14 +416,14 @@ async fn connect_addr(addr: SocketAddr, options: &ConnectOptions) -> io::Result<
 async fn connect_local(
     path: &Path,
     endpoint: &Endpoint,
-    adopt: bool,
+    hand_over: bool,
 ) -> Result<Connected, IpcError> {
     check_unix_path(path)?;
     let failed = |e| IpcError::io("connect", endpoint.display(), e);
     let stream = tokio::net::UnixStream::connect(path)
         .await
         .map_err(failed)?;
-    if adopt {
+    if hand_over {
         let credentials = credentials_of(&stream);
         let socket = PlainSocket::from_unix(stream).map_err(failed)?;
         return Ok(Connected::Plain(socket, None, credentials));
@@ -431,12 +431,12 @@ async fn connect_local(
     Ok(Connected::Ready(Split::unix(stream)))
 }
 
-/// Named pipes are always driven by tokio (`adopt` does not apply).
+/// Named pipes are always driven by tokio (`hand_over` does not apply).
 #[cfg(windows)]
 async fn connect_local(
     path: &Path,
     endpoint: &Endpoint,
-    _adopt: bool,
+    _hand_over: bool,
 ) -> Result<Connected, IpcError> {
     crate::pipe::connect(path)
         .await

@@ -276,7 +276,7 @@ impl Server {
     /// Outside a tokio runtime.
     pub async fn bind(endpoint: Endpoint, options: ServerOptions) -> Result<Server, IpcError> {
         let mut engine_options = options.engine;
-        engine_options.adopt = false;
+        engine_options.hand_over = false;
         engine_options.framing = Framing::Delimited {
             delimiter: options.delimiter.clone(),
             max_message_size: options.max_message_size,
@@ -574,7 +574,7 @@ async fn pump(
             // Raw framing and handed-over connections are not offered by this server;
             // `Ended` is followed by `Closed`; sends wait for room themselves.
             Event::Raw { .. }
-            | Event::Adopted { .. }
+            | Event::HandedOver { .. }
             | Event::Ended { .. }
             | Event::Drained { .. }
             | Event::Datagram { .. }

@@ -1,5 +1,5 @@
-//! Connections handed over with `adopt` (as the Node binding uses them): the server or
-//! client reports `Event::Adopted` with the socket, and the owner drives it with a
+//! Connections handed over with `hand_over` (as the Node binding uses them): the server or
+//! client reports `Event::HandedOver` with the socket, and the owner drives it with a
 //! `PolledConnection`. Real Unix sockets; the peers are ordinary tokio-driven connections.
 #![cfg(unix)]
 
@@ -21,10 +21,10 @@ use tokio::time::timeout;
 
 use common::{closed, next, socket_path, TempPath, WAIT};
 
-async fn adopted(rx: &mut UnboundedReceiver<Event>) -> (u32, PlainSocket) {
+async fn handed_over(rx: &mut UnboundedReceiver<Event>) -> (u32, PlainSocket) {
     match next(rx).await {
-        Event::Adopted { conn, socket, .. } => (conn, socket),
-        other => panic!("expected Adopted, got {other:?}"),
+        Event::HandedOver { conn, socket, .. } => (conn, socket),
+        other => panic!("expected HandedOver, got {other:?}"),
     }
 }
 
@@ -47,7 +47,7 @@ async fn read_frames(conn: &mut PolledConnection, want: usize) -> Vec<u8> {
 async fn listen(path: &TempPath, max: Option<usize>) -> (Server, UnboundedReceiver<Event>) {
     let (sink, mut rx) = ChannelSink::new();
     let options = ServerOptions {
-        adopt: true,
+        hand_over: true,
         max_connections: max,
         ..ServerOptions::default()
     };
@@ -58,14 +58,14 @@ async fn listen(path: &TempPath, max: Option<usize>) -> (Server, UnboundedReceiv
 
 fn client(
     path: &TempPath,
-    adopt: bool,
+    hand_over: bool,
 ) -> (
     node_ipc_tokio::connection::ConnectionHandle,
     UnboundedReceiver<Event>,
 ) {
     let (sink, rx) = ChannelSink::new();
     let options = ConnectOptions {
-        adopt,
+        hand_over,
         ..ConnectOptions::default()
     };
     let handle = connect(
@@ -79,12 +79,12 @@ fn client(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_adopted_server_connection_reads_and_writes_through_its_owner() {
-    let path = socket_path("adopt-server");
+async fn a_handed_over_server_connection_reads_and_writes_through_its_owner() {
+    let path = socket_path("handover-server");
     let (server, mut srx) = listen(&path, None).await;
     let (handle, mut crx) = client(&path, false);
     assert!(matches!(next(&mut crx).await, Event::Connected { .. }));
-    let (id, socket) = adopted(&mut srx).await;
+    let (id, socket) = handed_over(&mut srx).await;
     assert_eq!(server.connection_count(), 1);
     let mut conn = PolledConnection::new(
         socket,
@@ -128,12 +128,12 @@ async fn an_adopted_server_connection_reads_and_writes_through_its_owner() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn adopted_connections_count_against_max_connections_until_released() {
-    let path = socket_path("adopt-max");
+async fn handed_over_connections_count_against_max_connections_until_released() {
+    let path = socket_path("handover-max");
     let (server, mut srx) = listen(&path, Some(1)).await;
     let (_h1, mut r1) = client(&path, false);
     assert!(matches!(next(&mut r1).await, Event::Connected { .. }));
-    let (first, _socket) = adopted(&mut srx).await;
+    let (first, _socket) = handed_over(&mut srx).await;
 
     // Over the limit: accepted at socket level, then closed by the server.
     let (_h2, mut r2) = client(&path, false);
@@ -153,21 +153,21 @@ async fn adopted_connections_count_against_max_connections_until_released() {
         timeout(Duration::from_millis(100), srx.recv())
             .await
             .is_err(),
-        "nothing adopted"
+        "nothing handed over"
     );
 
     server.release(first);
     let (_h3, mut r3) = client(&path, false);
     assert!(matches!(next(&mut r3).await, Event::Connected { .. }));
-    let (third, _socket) = adopted(&mut srx).await;
+    let (third, _socket) = handed_over(&mut srx).await;
     assert_ne!(third, first);
     assert_eq!(server.connection_count(), 1);
     server.shutdown();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_adopted_client_connection_is_handed_over_instead_of_connected() {
-    let path = socket_path("adopt-client");
+async fn a_client_connection_is_handed_over_instead_of_connected() {
+    let path = socket_path("handover-client");
     let (sink, mut srx) = ChannelSink::new();
     let server = Server::listen(
         Endpoint::Unix(path.0.clone()),
@@ -176,7 +176,7 @@ async fn an_adopted_client_connection_is_handed_over_instead_of_connected() {
     );
     assert!(matches!(next(&mut srx).await, Event::Listening));
     let (_handle, mut crx) = client(&path, true);
-    let (id, socket) = adopted(&mut crx).await;
+    let (id, socket) = handed_over(&mut crx).await;
     assert_eq!(id, 1);
     let peer = match next(&mut srx).await {
         Event::Connected { conn, .. } => conn,

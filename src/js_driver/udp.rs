@@ -16,10 +16,13 @@ use node_ipc_tokio::embed::flow::SendLimits;
 use node_ipc_tokio::embed::polled::PolledUdp;
 use node_ipc_tokio::embed::udp::UdpFamily;
 
-use crate::delivery::{kind, TsfnSink};
-use crate::js_thread::{add_teardown_hook, HookSlot, JsTarget, OnJsThread, Teardown};
+use super::uv::{self, Poll};
+use crate::event_fn::{Delivery, TsfnSink};
+use crate::js_api::{kind, CallArgs};
+use crate::js_thread::{
+    add_teardown_hook, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
+};
 use crate::runtime::RUNTIME;
-use crate::uv::{self, Poll};
 
 /// How many datagrams one readiness delivers at most before the loop moves on.
 const DATAGRAMS_PER_TURN: usize = 64;
@@ -33,7 +36,7 @@ struct Bound {
     /// while the socket is open; errors and the close go through it.
     sink: TsfnSink,
     /// The poll callback's `data`; freed after the poll stops.
-    token: *mut Arc<OnJsThread<UdpDirect>>,
+    token: *mut Arc<OnJsThread<UdpDriver>>,
 }
 
 impl Drop for Bound {
@@ -66,7 +69,7 @@ enum State {
 }
 
 /// The JavaScript-thread side of one `NativeUdp`.
-pub struct UdpDirect {
+pub struct UdpDriver {
     target: JsTarget,
     family: RefCell<UdpFamily>,
     limits: std::cell::Cell<SendLimits>,
@@ -74,7 +77,7 @@ pub struct UdpDirect {
     hook: HookSlot,
 }
 
-impl Teardown for UdpDirect {
+impl Teardown for UdpDriver {
     fn teardown(&self) {
         *self.state.borrow_mut() = State::Closed;
     }
@@ -84,16 +87,16 @@ impl Teardown for UdpDirect {
     }
 }
 
-pub type SharedUdpDirect = Arc<OnJsThread<UdpDirect>>;
+pub type SharedUdpDriver = Arc<OnJsThread<UdpDriver>>;
 
 /// # Safety
 /// On the JavaScript thread of `env`, with `func` a function value.
-pub unsafe fn new_udp_direct(
+pub unsafe fn new_udp_driver(
     env: sys::napi_env,
     func: sys::napi_value,
-) -> Result<SharedUdpDirect, sys::napi_status> {
+) -> Result<SharedUdpDriver, sys::napi_status> {
     let target = unsafe { JsTarget::new(env, func)? };
-    let shared = Arc::new(OnJsThread::new(UdpDirect {
+    let shared = Arc::new(OnJsThread::new(UdpDriver {
         target,
         family: RefCell::new(UdpFamily::V4),
         limits: std::cell::Cell::new(SendLimits::default()),
@@ -105,10 +108,30 @@ pub unsafe fn new_udp_direct(
     Ok(shared)
 }
 
+/// The UDP driver of a native object whose callback is `on_event`; `None` where the
+/// JS-thread driver is unavailable or switched off (see [`super::enabled`]).
+pub fn prepare(
+    on_event: &napi::bindgen_prelude::Function<'_, CallArgs, ()>,
+) -> napi::Result<Option<SharedUdpDriver>> {
+    if !super::enabled() {
+        return Ok(None);
+    }
+    prepare_driver(on_event, new_udp_driver).map(Some)
+}
+
+/// What a UDP object's deliveries become: `driver` takes the bound socket over; without
+/// a driver, everything is reported as it is.
+pub fn on_delivery(driver: Option<SharedUdpDriver>) -> impl Fn(Delivery) -> Event + Send + 'static {
+    move |delivery| match (delivery, &driver) {
+        (Delivery::UdpBound { result, keep }, Some(d)) => bound(d, TsfnSink(keep), result),
+        (delivery, _) => delivery.untaken(),
+    }
+}
+
 /// The bind finished (on the JavaScript thread, from the thread-safe function): start
 /// watching the socket, send what waited, and return LISTENING (or LISTEN_FAILED).
 pub fn bound(
-    shared: &SharedUdpDirect,
+    shared: &SharedUdpDriver,
     sink: TsfnSink,
     result: Result<std::net::UdpSocket, IpcError>,
 ) -> Event {
@@ -116,13 +139,13 @@ pub fn bound(
         Ok(s) => s,
         Err(e) => return Event::ListenFailed(e),
     };
-    let Some(direct) = shared.get() else {
+    let Some(driver) = shared.get() else {
         return Event::Closed {
             conn: 0,
             had_error: false,
         };
     };
-    let waiting = match std::mem::replace(&mut *direct.state.borrow_mut(), State::Closed) {
+    let waiting = match std::mem::replace(&mut *driver.state.borrow_mut(), State::Closed) {
         State::Binding(waiting) => waiting,
         _ => {
             // Closed while binding: the socket goes, and its close follows.
@@ -133,16 +156,16 @@ pub fn bound(
             return Event::Listening;
         }
     };
-    let family = *direct.family.borrow();
+    let family = *driver.family.borrow();
     let udp = PolledUdp::new(
         socket,
         family,
-        direct.limits.get(),
+        driver.limits.get(),
         Arc::new(TsfnSink(Arc::clone(&sink.0))),
         RUNTIME.handle().clone(),
     );
     let token = Box::into_raw(Box::new(Arc::clone(shared)));
-    let poll = match Poll::new(direct.target.env, descriptor(&udp), token.cast()) {
+    let poll = match Poll::new(driver.target.env, descriptor(&udp), token.cast()) {
         Ok(p) => p,
         Err(message) => {
             // SAFETY: never handed to libuv.
@@ -164,7 +187,7 @@ pub fn bound(
     for (host, port, bytes) in waiting.sends {
         udp.send_to(host, port, bytes);
     }
-    *direct.state.borrow_mut() = State::Open(Rc::new(Bound {
+    *driver.state.borrow_mut() = State::Open(Rc::new(Bound {
         udp: RefCell::new(udp),
         poll: Some(poll),
         sink,
@@ -176,7 +199,7 @@ pub fn bound(
 unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int) {
     // SAFETY: the handle belongs to a live Bound whose token is its data.
     let shared =
-        unsafe { Arc::clone(&*Poll::data_of(handle).cast::<Arc<OnJsThread<UdpDirect>>>()) };
+        unsafe { Arc::clone(&*Poll::data_of(handle).cast::<Arc<OnJsThread<UdpDriver>>>()) };
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if let Some(d) = shared.get() {
             d.on_poll(status);
@@ -184,7 +207,7 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int)
     }));
 }
 
-impl UdpDirect {
+impl UdpDriver {
     /// Sets the family the socket is bound with and how much may wait to be sent (before
     /// the bind starts).
     pub fn set_family(&self, family: UdpFamily, limits: SendLimits) {

@@ -1,20 +1,16 @@
-//! Event delivery to JavaScript: one thread-safe-function call per event, where a data
-//! event carries every frame of one read as a single string.
+//! The vocabulary between the addon and lib/native.js: event kinds, the five arguments
+//! of the event callback and how an engine [`Event`] becomes them, errors as JSON, and
+//! the conversions of what JavaScript passes in. A leaf: it knows no driver.
 
 use std::ptr;
-use std::sync::{Arc, Weak};
 
 use bytes::Bytes;
 use napi::bindgen_prelude::*;
 use napi::sys;
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use node_ipc_tokio::embed::error::IpcError;
-use node_ipc_tokio::embed::event::{Event, EventSink};
+use node_ipc_tokio::embed::event::Event;
 use node_ipc_tokio::embed::flow::Sent;
 use node_ipc_tokio::embed::transport::PeerCredentials;
-
-use crate::direct::SharedDirect;
-use crate::direct_udp::SharedUdpDirect;
 
 /// Event kinds as numbers, mirrored by `lib/native.js`.
 pub mod kind {
@@ -60,86 +56,8 @@ impl ToNapiValue for Utf8 {
 /// `(kind, conn, text, bytes, flag)` as passed to the JavaScript callback.
 pub type CallArgs = FnArgs<(u32, u32, Option<Utf8>, Option<Buffer>, u32)>;
 
-pub type EventFn = ThreadsafeFunction<Delivery, (), CallArgs, Status, false>;
-
-/// What travels through the thread-safe function.
-pub enum Delivery {
-    /// An event to report as it is.
-    Event(Event),
-    /// A connection handed over to be driven on the JavaScript thread, with the event
-    /// function it keeps alive while it is open.
-    Adopted { event: Event, keep: Arc<EventFn> },
-    /// A UDP socket bound for the JavaScript-thread driver (or the bind's failure), with
-    /// the event function it keeps alive while it is open.
-    UdpBound {
-        result: std::result::Result<std::net::UdpSocket, IpcError>,
-        keep: Arc<EventFn>,
-    },
-}
-
-/// What drives an object's sockets on the JavaScript thread, if anything.
-#[derive(Clone)]
-pub enum Driver {
-    /// Everything goes through tokio and the thread-safe function.
-    Tokio,
-    /// Stream connections (`NativeServer`, `NativeClient`).
-    Streams(SharedDirect),
-    /// A UDP socket (`NativeUdp`).
-    Udp(SharedUdpDirect),
-}
-
-/// Builds the thread-safe function that turns [`Event`]s into callback calls; handed-over
-/// connections and bound UDP sockets are given to the JavaScript-thread `driver`.
-pub fn event_function(
-    callback: &Function<'_, CallArgs, ()>,
-    driver: Driver,
-) -> Result<Arc<EventFn>> {
-    let tsfn = callback
-        .build_threadsafe_function::<Delivery>()
-        .callee_handled::<false>()
-        .build_callback(move |ctx| {
-            let event = match ctx.value {
-                Delivery::Event(event) => {
-                    if let (Event::Closed { .. }, Driver::Streams(d)) = (&event, &driver) {
-                        if let Some(d) = d.get() {
-                            d.attempt_ended();
-                        }
-                    }
-                    event
-                }
-                Delivery::Adopted {
-                    event:
-                        Event::Adopted {
-                            conn,
-                            peer,
-                            credentials,
-                            socket,
-                        },
-                    keep,
-                } => match &driver {
-                    Driver::Streams(d) => {
-                        crate::direct::adopt(d, TsfnSink(keep), conn, (peer, credentials), socket)
-                    }
-                    _ => Event::Closed {
-                        conn,
-                        had_error: false,
-                    },
-                },
-                Delivery::Adopted { event, .. } => event,
-                Delivery::UdpBound { result, keep } => match &driver {
-                    Driver::Udp(d) => crate::direct_udp::bound(d, TsfnSink(keep), result),
-                    _ => Event::Closed {
-                        conn: 0,
-                        had_error: false,
-                    },
-                },
-            };
-            Ok(FnArgs::from(to_args(event)))
-        })?;
-    Ok(Arc::new(tsfn))
-}
-
-fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
+/// The callback's arguments for `event`.
+pub fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
     use kind::*;
     match event {
         Event::Listening => (LISTENING, 0, None, None, 0),
@@ -178,7 +96,7 @@ fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         Event::Closed { conn, had_error } => (CLOSED, conn, None, None, u32::from(had_error)),
         Event::Drained { conn } => (DRAIN, conn, None, None, 0),
         // Turned into CONNECTED by `event_function` before it gets here.
-        Event::Adopted { conn, .. } => (CLOSED, conn, None, None, 0),
+        Event::HandedOver { conn, .. } => (CLOSED, conn, None, None, 0),
         // Dropped by `TsfnSink::send`; never gets here.
         Event::Rejected { .. } => (CLOSED, 0, None, None, 0),
     }
@@ -217,49 +135,6 @@ fn error_text(e: &IpcError) -> Utf8 {
         "address": e.address(),
     });
     Utf8(Bytes::from(json.to_string()))
-}
-
-/// The [`EventSink`] of one native object.
-pub struct TsfnSink(pub Arc<EventFn>);
-
-impl EventSink for TsfnSink {
-    fn send(&self, event: Event) {
-        let delivery = match event {
-            event @ Event::Adopted { .. } => Delivery::Adopted {
-                event,
-                keep: Arc::clone(&self.0),
-            },
-            // node-ipc publishes nothing for a connection closed at once (over
-            // maxConnections, or a failed TLS handshake): neither does the binding.
-            Event::Rejected { .. } => return,
-            event => Delivery::Event(event),
-        };
-        // NonBlocking on an unbounded queue never waits; memory is bounded by the
-        // credits that data events carry.
-        self.0
-            .call(delivery, ThreadsafeFunctionCallMode::NonBlocking);
-    }
-}
-
-/// Whether a live thread-safe function keeps the Node event loop alive.
-pub fn set_referenced(env: &Env, tsfn: &Weak<EventFn>, referenced: bool) -> Result<()> {
-    let Some(tsfn) = tsfn.upgrade() else {
-        return Ok(());
-    };
-    if tsfn.aborted() {
-        return Ok(());
-    }
-    let status = unsafe {
-        if referenced {
-            sys::napi_ref_threadsafe_function(env.raw(), tsfn.raw())
-        } else {
-            sys::napi_unref_threadsafe_function(env.raw(), tsfn.raw())
-        }
-    };
-    check_status!(
-        status,
-        "could not change the reference of an event function"
-    )
 }
 
 /// Turns a JavaScript write chunk into bytes.

@@ -1,4 +1,4 @@
-//! Connections driven on the JavaScript thread: plain Unix and TCP sockets are watched by
+//! The stream half of the JS-thread driver: plain Unix and TCP sockets are watched by
 //! libuv's poll (see [`crate::uv`]) and read, framed and delivered in the same thread
 //! turn, as Node's own sockets are. One received message wakes one thread, not a tokio
 //! worker and then the JavaScript thread.
@@ -25,16 +25,13 @@ use node_ipc_tokio::embed::server::Server;
 use node_ipc_tokio::embed::socket::PlainSocket;
 use node_ipc_tokio::embed::transport::PeerCredentials;
 
-use crate::delivery::{kind, TsfnSink};
-use crate::js_thread::{add_teardown_hook, HookSlot, JsTarget, OnJsThread, Teardown};
+use super::uv::{self, Poll};
+use crate::event_fn::{Delivery, TsfnSink};
+use crate::js_api::{kind, CallArgs};
+use crate::js_thread::{
+    add_teardown_hook, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
+};
 use crate::runtime::RUNTIME;
-use crate::uv::{self, Poll};
-
-/// Whether new connections should be driven here: libuv is reachable and
-/// `NODE_IPC_NATIVE_DRIVER` does not ask for the tokio path.
-pub fn enabled() -> bool {
-    uv::available() && std::env::var("NODE_IPC_NATIVE_DRIVER").map_or(true, |v| v != "tokio")
-}
 
 /// One connection driven here. Closing empties `conn` and `poll`; the entry itself may
 /// live on until a poll callback that still holds it returns.
@@ -53,14 +50,14 @@ impl Drop for Entry {
     fn drop(&mut self) {
         // Stop the poll before its data goes.
         drop(self.poll.get_mut().take());
-        // SAFETY: created by Box::into_raw in `adopt`, and no poll refers to it any more.
+        // SAFETY: created by Box::into_raw in `take_over`, and no poll refers to it any more.
         drop(unsafe { Box::from_raw(self.token) });
     }
 }
 
 /// What a poll callback needs to find its connection.
 struct Token {
-    direct: Arc<OnJsThread<Direct>>,
+    driver: Arc<OnJsThread<StreamDriver>>,
     conn: ConnId,
 }
 
@@ -76,7 +73,7 @@ struct Pending {
 }
 
 /// The connections one native object drives on the JavaScript thread.
-pub struct Direct {
+pub struct StreamDriver {
     target: JsTarget,
     conns: RefCell<HashMap<ConnId, Rc<Entry>>>,
     framing: RefCell<Framing>,
@@ -93,7 +90,7 @@ pub struct Direct {
     hook: HookSlot,
 }
 
-impl Teardown for Direct {
+impl Teardown for StreamDriver {
     /// Stops every connection without reporting; queued bytes are still sent by the
     /// drain tasks.
     fn teardown(&self) {
@@ -111,18 +108,18 @@ impl Teardown for Direct {
     }
 }
 
-pub type SharedDirect = Arc<OnJsThread<Direct>>;
+pub type SharedStreamDriver = Arc<OnJsThread<StreamDriver>>;
 
-/// Creates the direct driver of a native object whose callback is `func`.
+/// Creates the stream driver of a native object whose callback is `func`.
 ///
 /// # Safety
 /// On the JavaScript thread of `env`, with `func` a function value.
-pub unsafe fn new_direct(
+pub unsafe fn new_stream_driver(
     env: sys::napi_env,
     func: sys::napi_value,
-) -> Result<SharedDirect, sys::napi_status> {
+) -> Result<SharedStreamDriver, sys::napi_status> {
     let target = unsafe { JsTarget::new(env, func)? };
-    let shared = Arc::new(OnJsThread::new(Direct {
+    let shared = Arc::new(OnJsThread::new(StreamDriver {
         target,
         conns: RefCell::new(HashMap::new()),
         framing: RefCell::new(Framing::default()),
@@ -138,25 +135,63 @@ pub unsafe fn new_direct(
     Ok(shared)
 }
 
+/// The stream driver of a native object whose callback is `on_event`; `None` where
+/// the JS-thread driver is unavailable or switched off (see [`super::enabled`]).
+pub fn prepare(
+    on_event: &napi::bindgen_prelude::Function<'_, CallArgs, ()>,
+) -> napi::Result<Option<SharedStreamDriver>> {
+    if !super::enabled() {
+        return Ok(None);
+    }
+    prepare_driver(on_event, new_stream_driver).map(Some)
+}
+
+/// What a stream object's deliveries become (the `on_delivery` of its event function):
+/// `driver` takes handed-over connections over, and a client's close ends its pending
+/// attempt; without a driver, everything is reported as it is.
+pub fn on_delivery(
+    driver: Option<SharedStreamDriver>,
+) -> impl Fn(Delivery) -> Event + Send + 'static {
+    move |delivery| match (delivery, &driver) {
+        (
+            Delivery::HandedOver {
+                conn,
+                peer,
+                credentials,
+                socket,
+                keep,
+            },
+            Some(d),
+        ) => take_over(d, TsfnSink(keep), conn, (peer, credentials), socket),
+        (Delivery::Event(event @ Event::Closed { .. }), Some(d)) => {
+            if let Some(d) = d.get() {
+                d.attempt_ended();
+            }
+            event
+        }
+        (delivery, _) => delivery.untaken(),
+    }
+}
+
 /// Takes a handed-over connection (from the thread-safe function's callback) and returns
 /// the event to deliver for it: CONNECTED; CLOSED for a client destroyed meanwhile; or,
 /// if the socket cannot be watched, ERROR (CLOSED follows).
-pub fn adopt(
-    shared: &SharedDirect,
+pub fn take_over(
+    shared: &SharedStreamDriver,
     sink: TsfnSink,
     conn: ConnId,
     (peer, credentials): (Option<String>, Option<PeerCredentials>),
     socket: PlainSocket,
 ) -> Event {
-    let Some(direct) = shared.get() else {
+    let Some(driver) = shared.get() else {
         return Event::Closed {
             conn,
             had_error: false,
         };
     };
-    let pending = direct.pending.borrow_mut().take();
-    if direct.destroyed.get() {
-        return match direct.failed.borrow_mut().take() {
+    let pending = driver.pending.borrow_mut().take();
+    if driver.destroyed.get() {
+        return match driver.failed.borrow_mut().take() {
             Some(error) => {
                 // The error is delivered now, the close after it.
                 sink.send(Event::Closed {
@@ -175,22 +210,22 @@ pub fn adopt(
     let local = socket.local_addr();
     let mut connection = PolledConnection::new(
         socket,
-        &direct.framing.borrow(),
-        direct.limits.get(),
+        &driver.framing.borrow(),
+        driver.limits.get(),
         RUNTIME.handle().clone(),
     );
     let drained = TsfnSink(Arc::clone(&sink.0));
     connection.on_drained(move || drained.send(Event::Drained { conn }));
     let token = Box::into_raw(Box::new(Token {
-        direct: Arc::clone(shared),
+        driver: Arc::clone(shared),
         conn,
     }));
-    let poll = match Poll::new(direct.target.env, fd, token.cast()) {
+    let poll = match Poll::new(driver.target.env, fd, token.cast()) {
         Ok(p) => p,
         Err(message) => {
             // SAFETY: never handed to libuv.
             drop(unsafe { Box::from_raw(token) });
-            direct.release(conn);
+            driver.release(conn);
             // The error is delivered now, the close after it.
             sink.send(Event::Closed {
                 conn,
@@ -227,13 +262,13 @@ pub fn adopt(
         sink,
         token,
     });
-    direct.conns.borrow_mut().insert(conn, Rc::clone(&entry));
+    driver.conns.borrow_mut().insert(conn, Rc::clone(&entry));
     match failed {
         Some(error) => {
             // Reported after CONNECTED, as a failed first write would be.
-            direct.close(conn, Some(error));
+            driver.close(conn, Some(error));
         }
-        None => direct.watch(&entry, conn),
+        None => driver.watch(&entry, conn),
     }
     Event::Connected {
         conn,
@@ -246,16 +281,16 @@ pub fn adopt(
 unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int) {
     // SAFETY: the handle belongs to a live Entry whose token is its data.
     let token = unsafe { &*Poll::data_of(handle).cast::<Token>() };
-    let direct = Arc::clone(&token.direct);
+    let driver = Arc::clone(&token.driver);
     let conn = token.conn;
     // A panic must not unwind into libuv; the connection is closed instead.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if let Some(d) = direct.get() {
+        if let Some(d) = driver.get() {
             d.on_poll(conn, status);
         }
     }));
     if let Err(panic) = outcome {
-        if let Some(d) = direct.get() {
+        if let Some(d) = driver.get() {
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -267,8 +302,8 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int)
     }
 }
 
-impl Direct {
-    /// Sets how connections adopted from now on are framed and how much they may queue.
+impl StreamDriver {
+    /// Sets how connections taken over from now on are framed and how much they may queue.
     pub fn set_framing(&self, framing: Framing, limits: SendLimits) {
         *self.framing.borrow_mut() = framing;
         self.limits.set(limits);
