@@ -3,6 +3,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const h = require('./helpers');
 
 async function startServer(s, config) {
@@ -121,4 +124,43 @@ test('invalid maxQueuedBytes is a clear error at start', () => {
   ipc.config.maxQueuedBytes = -1;
   ipc.serve(h.uniqueSocketPath('bad'), () => {});
   assert.throws(() => ipc.server.start(), /maxQueuedBytes must be a number >= 0 \(0: no limit\), got -1/);
+});
+
+test('errors the addon throws at start carry a Node-style code and an unprefixed message, as reported errors do', async (t) => {
+  const s = h.scope(t);
+  const bad = new (require('..').IPC)();
+  bad.config.silent = true;
+  bad.config.maxQueuedBytes = -1;
+  bad.serve(h.uniqueSocketPath('bad'), () => {});
+  assert.throws(() => bad.server.start(), {
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: 'config.maxQueuedBytes must be a number >= 0 (0: no limit), got -1',
+  });
+
+  // Unparsable PEM files: thrown by a TLS server's start, an error event on a TLS client;
+  // the same code and message both ways.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nipc-badpem-'));
+  s.defer(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'key.pem'), 'not a key');
+  fs.writeFileSync(path.join(dir, 'cert.pem'), 'not a certificate');
+  const tls = { private: path.join(dir, 'key.pem'), public: path.join(dir, 'cert.pem') };
+  const want = { code: 'ERR_TLS_CONFIG', message: 'cert holds no PEM certificate' };
+  const server = new (require('..').IPC)();
+  server.config.silent = true;
+  server.config.tls = tls;
+  server.serveNet('127.0.0.1', 0, () => {});
+  assert.throws(() => server.server.start(), (err) => {
+    assert.ok(err instanceof Error);
+    assert.deepEqual({ code: err.code, message: err.message }, want);
+    return true;
+  });
+  const client = new (require('..').IPC)();
+  client.config.silent = true;
+  client.config.maxRetries = 0;
+  client.config.tls = tls;
+  const err = await new Promise((resolve) => {
+    client.connectToNet('bad', '127.0.0.1', 1, () => client.of.bad.on('error', resolve));
+  });
+  client.disconnect('bad');
+  assert.deepEqual({ code: err.code, message: err.message }, want);
 });

@@ -7,7 +7,7 @@ const { NativeClient, EVENT, framesPartial, framesLength } = require('./native')
 const { SocketFacade } = require('./socket-facade');
 const { SendQueue } = require('./send-queue');
 const { WriteBatch, deliveringEvents } = require('./write-batch');
-const { systemError, nativeThrowToError } = require('./system-error');
+const { systemError } = require('./system-error');
 const { localSocketPath } = require('./pipe-path');
 const { clientTls } = require('./tls-options');
 const { publishFrames, RawDecoder } = require('./receive');
@@ -222,9 +222,8 @@ function startAttempt(client, address) {
       process.nextTick(() => {
         if (finished) return;
         finished = true;
-        const error = nativeThrowToError(err);
-        reportError(client, error);
-        socket._error(error);
+        reportError(client, err);
+        socket._error(err);
         socket._markClosed();
         connectionClosed(client, socket, true);
       });

@@ -1,6 +1,7 @@
 'use strict';
 // Node-style system errors (code, errno, syscall, address) built from what the addon
-// reports, so handlers written for node-ipc's net.Socket errors keep working.
+// reports, so handlers written for node-ipc's net.Socket errors keep working. (Errors the
+// addon throws synchronously, for invalid options, already carry their `code`.)
 
 const util = require('util');
 
@@ -108,20 +109,6 @@ function systemError(json, address) {
   return err;
 }
 
-/**
- * An error thrown synchronously by the addon (invalid options) carries its code as a
- * message prefix, e.g. "ERR_TLS_CONFIG: key is not a PEM private key"; give it a `code`.
- * Other errors (fs errors reading certificates, ...) are returned as they are.
- */
-function nativeThrowToError(err) {
-  if (!(err instanceof Error) || err.errno !== undefined) return err;
-  const m = /^([A-Z][A-Z0-9_]+): ([\s\S]*)$/.exec(err.message);
-  if (!m) return err;
-  const out = new Error(m[2]);
-  out.code = m[1];
-  return out;
-}
-
 /** `/tmp/x` → {address}; `host:port` or `[v6]:port` → {address, port}, as Node's errors carry them. */
 function splitAddress(address) {
   const m = /^(.*):(\d+)$/.exec(address);
@@ -129,4 +116,4 @@ function splitAddress(address) {
   return { address };
 }
 
-module.exports = { systemError, nativeThrowToError };
+module.exports = { systemError };

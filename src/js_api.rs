@@ -125,6 +125,37 @@ fn peer_text(
     }
 }
 
+/// The `code` of an error a native method throws. napi-rs gives a thrown error its
+/// status as `code`, so with this as the status the error JavaScript catches carries a
+/// Node-style code directly (`ERR_INVALID_ARG_VALUE`, `ERR_SOCKET_BAD_PORT`,
+/// `ERR_TLS_CONFIG`, ...): thrown errors and reported ones (see [`error_text`]) have
+/// the same shape, with nothing to re-parse. Native methods return `Result<T, Code>`
+/// (napi-rs's `Result` with this status).
+#[derive(Debug, Clone)]
+pub struct Code(std::borrow::Cow<'static, str>);
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An error to throw with `code`.
+pub fn thrown(code: &'static str, message: impl ToString) -> Error<Code> {
+    Error::new(Code(code.into()), message)
+}
+
+/// An engine error to throw: its own code, or `fallback` when it has none.
+pub fn engine_thrown(e: &IpcError, fallback: &'static str) -> Error<Code> {
+    Error::new(Code(e.code().unwrap_or(fallback).into()), e)
+}
+
+/// A failure of Node-API itself (the environment refused a call), thrown with its
+/// status as the code, as napi-rs throws those.
+pub fn napi_failure(e: Error) -> Error<Code> {
+    Error::new(Code(e.status.as_ref().to_owned().into()), &e.reason)
+}
+
 /// Errors travel as JSON so JavaScript can build Node-style error objects.
 fn error_text(e: &IpcError) -> Utf8 {
     let json = serde_json::json!({

@@ -11,6 +11,7 @@ use std::thread::{self, ThreadId};
 
 use napi::bindgen_prelude::{Error, Function, JsValue, Status};
 use napi::sys;
+use node_ipc_tokio::embed::error::IpcError;
 
 use crate::js_api::CallArgs;
 
@@ -232,6 +233,7 @@ pub unsafe fn add_teardown_hook<T: Teardown>(env: sys::napi_env, shared: &Arc<On
 
 unsafe extern "C" fn hook<T: Teardown>(arg: *mut c_void) {
     // SAFETY: `arg` is the Weak registered by add_teardown_hook, consumed once here.
+    // A panic is discarded (see `guard_callback`): the environment is going away.
     let weak = unsafe { Weak::from_raw(arg.cast_const().cast::<OnJsThread<T>>()) };
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         if let Some(shared) = weak.upgrade() {
@@ -261,4 +263,21 @@ pub fn prepare_driver<T>(
     // SAFETY: native constructors run on the JavaScript thread; the value is a function.
     unsafe { make(value.env, value.value) }
         .map_err(|status| Error::new(Status::from(status), "could not prepare the socket driver"))
+}
+
+/// The one panic policy of libuv callbacks (poll callbacks of every driven socket): a
+/// panic must neither unwind into libuv nor pass silently. `body` runs under
+/// `catch_unwind`; a panic becomes an internal error naming `what`, given to `on_panic`,
+/// which closes the socket `body` was serving with it (ERROR, then CLOSED with
+/// `hadError`). The teardown hook is the one exception: the environment is going away
+/// then and nothing can be reported.
+pub fn guard_callback(what: &str, body: impl FnOnce(), on_panic: impl FnOnce(IpcError)) {
+    if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        on_panic(IpcError::Internal(format!("{what} failed: {message}")));
+    }
 }

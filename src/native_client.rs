@@ -11,7 +11,7 @@ use node_ipc_tokio::embed::connection::ConnectionHandle;
 use node_ipc_tokio::embed::transport::{ConnectOptions, Endpoint};
 
 use crate::event_fn::{event_function, set_referenced, EventFn, TsfnSink};
-use crate::js_api::{chunk_bytes, CallArgs, Congested};
+use crate::js_api::{chunk_bytes, napi_failure, thrown, CallArgs, Code, Congested};
 use crate::js_driver::stream::{self, SharedStreamDriver, StreamDriver};
 use crate::options::{
     keep_alive, port as port_number, ConnectTcpOptions, FramingOptions, JsTcpSettings,
@@ -42,9 +42,10 @@ pub struct NativeClient {
 #[napi]
 impl NativeClient {
     #[napi(constructor, catch_unwind)]
-    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let driver = stream::prepare(&on_event)?;
-        let tsfn = event_function(&on_event, stream::on_delivery(driver.clone()))?;
+    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self, Code> {
+        let driver = stream::prepare(&on_event).map_err(napi_failure)?;
+        let tsfn =
+            event_function(&on_event, stream::on_delivery(driver.clone())).map_err(napi_failure)?;
         Ok(NativeClient {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
@@ -56,7 +57,11 @@ impl NativeClient {
     /// Connects to a Unix socket path (a named pipe on Windows). Writes made before it
     /// connects are sent on connect.
     #[napi(catch_unwind)]
-    pub fn connect_unix(&mut self, path: String, framing: Option<FramingOptions>) -> Result<()> {
+    pub fn connect_unix(
+        &mut self,
+        path: String,
+        framing: Option<FramingOptions>,
+    ) -> Result<(), Code> {
         let tsfn = self.take_events()?;
         let framing = framing.unwrap_or_default();
         let options = ConnectOptions {
@@ -80,7 +85,7 @@ impl NativeClient {
         host: String,
         port: u32,
         options: Option<ConnectTcpOptions>,
-    ) -> Result<()> {
+    ) -> Result<(), Code> {
         let tsfn = self.take_events()?;
         let options = options.unwrap_or_default();
         let framing = options
@@ -100,13 +105,10 @@ impl NativeClient {
 
     /// Takes the event function for a start. Any error after this releases it, so a client
     /// that failed to start does not keep the process alive.
-    fn take_events(&mut self) -> Result<Arc<EventFn>> {
-        self.unstarted.take().ok_or_else(|| {
-            Error::new(
-                Status::GenericFailure,
-                "this NativeClient was already started",
-            )
-        })
+    fn take_events(&mut self) -> Result<Arc<EventFn>, Code> {
+        self.unstarted
+            .take()
+            .ok_or_else(|| thrown("ERR_INVALID_STATE", "this NativeClient was already started"))
     }
 
     fn start(
@@ -262,7 +264,7 @@ impl NativeClient {
 
     /// Whether this client keeps the Node process alive.
     #[napi(js_name = "setRef", catch_unwind)]
-    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
-        set_referenced(&env, &self.events, referenced)
+    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<(), Code> {
+        set_referenced(&env, &self.events, referenced).map_err(napi_failure)
     }
 }

@@ -10,7 +10,7 @@ use node_ipc_tokio::embed::server::{Server, ServerOptions};
 use node_ipc_tokio::embed::transport::Endpoint;
 
 use crate::event_fn::{event_function, set_referenced, EventFn, TsfnSink};
-use crate::js_api::{chunk_bytes, CallArgs, Congested};
+use crate::js_api::{chunk_bytes, napi_failure, thrown, CallArgs, Code, Congested};
 use crate::js_driver::stream::{self, SharedStreamDriver, StreamDriver};
 use crate::options::{
     keep_alive, port as port_number, JsTcpSettings, ListenOptions, ListenTcpOptions, TlsOptions,
@@ -36,9 +36,10 @@ pub struct NativeServer {
 #[napi]
 impl NativeServer {
     #[napi(constructor, catch_unwind)]
-    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let driver = stream::prepare(&on_event)?;
-        let tsfn = event_function(&on_event, stream::on_delivery(driver.clone()))?;
+    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self, Code> {
+        let driver = stream::prepare(&on_event).map_err(napi_failure)?;
+        let tsfn =
+            event_function(&on_event, stream::on_delivery(driver.clone())).map_err(napi_failure)?;
         Ok(NativeServer {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
@@ -50,7 +51,11 @@ impl NativeServer {
     /// Listens on a Unix socket path (a named pipe on Windows). The outcome arrives as a
     /// LISTENING or LISTEN_FAILED event.
     #[napi(catch_unwind)]
-    pub fn listen_unix(&mut self, path: String, options: Option<ListenOptions>) -> Result<()> {
+    pub fn listen_unix(
+        &mut self,
+        path: String,
+        options: Option<ListenOptions>,
+    ) -> Result<(), Code> {
         let tsfn = self.take_events()?;
         let options = options.unwrap_or_default();
         let framing = options.framing.unwrap_or_default();
@@ -75,7 +80,7 @@ impl NativeServer {
         host: String,
         port: u32,
         options: Option<ListenTcpOptions>,
-    ) -> Result<()> {
+    ) -> Result<(), Code> {
         let tsfn = self.take_events()?;
         let opts = stream_options(options.unwrap_or_default())?;
         let endpoint = Endpoint::Tcp {
@@ -90,7 +95,7 @@ impl NativeServer {
     /// with `adoptSocket` (a Node cluster worker's connections, accepted by the listener
     /// its primary shares). Reports no LISTENING.
     #[napi(catch_unwind)]
-    pub fn serve_adopted(&mut self, options: Option<ListenTcpOptions>) -> Result<()> {
+    pub fn serve_adopted(&mut self, options: Option<ListenTcpOptions>) -> Result<(), Code> {
         let tsfn = self.take_events()?;
         let opts = stream_options(options.unwrap_or_default())?;
         self.start(None, opts, tsfn);
@@ -102,12 +107,13 @@ impl NativeServer {
     /// duplicate. Throws if this server does not `serveAdopted`, or `fd` is not a
     /// connected socket of that kind.
     #[napi(catch_unwind)]
-    pub fn adopt_socket(&self, fd: i32, tcp: bool) -> Result<()> {
-        let server = self.server.as_ref().ok_or_else(|| {
-            Error::new(Status::GenericFailure, "this NativeServer is not serving")
-        })?;
+    pub fn adopt_socket(&self, fd: i32, tcp: bool) -> Result<(), Code> {
+        let server = self
+            .server
+            .as_ref()
+            .ok_or_else(|| thrown("ERR_INVALID_STATE", "this NativeServer is not serving"))?;
         let _guard = RUNTIME.enter();
-        crate::adopt_fd::serve(server, fd, tcp).map_err(|e| Error::new(Status::InvalidArg, e))
+        crate::adopt_fd::serve(server, fd, tcp).map_err(|e| thrown("ERR_INVALID_ARG_VALUE", e))
     }
 
     /// The address a TCP listener is bound to (`ip:port`, IPv6 in brackets), once it
@@ -252,13 +258,10 @@ impl NativeServer {
 
     /// Takes the event function for a start. Any error after this releases it, so a server
     /// that failed to start does not keep the process alive.
-    fn take_events(&mut self) -> Result<Arc<EventFn>> {
-        self.unstarted.take().ok_or_else(|| {
-            Error::new(
-                Status::GenericFailure,
-                "this NativeServer was already started",
-            )
-        })
+    fn take_events(&mut self) -> Result<Arc<EventFn>, Code> {
+        self.unstarted
+            .take()
+            .ok_or_else(|| thrown("ERR_INVALID_STATE", "this NativeServer was already started"))
     }
 
     fn start(
@@ -285,13 +288,13 @@ impl NativeServer {
 
     /// Whether this server keeps the Node process alive.
     #[napi(js_name = "setRef", catch_unwind)]
-    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
-        set_referenced(&env, &self.events, referenced)
+    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<(), Code> {
+        set_referenced(&env, &self.events, referenced).map_err(napi_failure)
     }
 }
 
 /// Server options for TCP listeners and detached servers (no socket file to manage).
-fn stream_options(options: ListenTcpOptions) -> Result<ServerOptions> {
+fn stream_options(options: ListenTcpOptions) -> Result<ServerOptions, Code> {
     let framing = options.framing.unwrap_or_default();
     Ok(ServerOptions {
         framing: framing.framing()?,

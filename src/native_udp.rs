@@ -9,7 +9,7 @@ use node_ipc_tokio::embed::polled::bind_plain;
 use node_ipc_tokio::embed::udp::{UdpEndpoint, UdpFamily};
 
 use crate::event_fn::{event_function, set_referenced, Delivery, EventFn, TsfnSink};
-use crate::js_api::{chunk_bytes, CallArgs};
+use crate::js_api::{chunk_bytes, napi_failure, thrown, CallArgs, Code};
 use crate::js_driver::udp::{self, SharedUdpDriver, UdpDriver};
 use crate::options::{port as port_number, FramingOptions};
 use crate::runtime::RUNTIME;
@@ -29,9 +29,10 @@ pub struct NativeUdp {
 #[napi]
 impl NativeUdp {
     #[napi(constructor, catch_unwind)]
-    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self> {
-        let driver = udp::prepare(&on_event)?;
-        let tsfn = event_function(&on_event, udp::on_delivery(driver.clone()))?;
+    pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self, Code> {
+        let driver = udp::prepare(&on_event).map_err(napi_failure)?;
+        let tsfn =
+            event_function(&on_event, udp::on_delivery(driver.clone())).map_err(napi_failure)?;
         Ok(NativeUdp {
             events: Arc::downgrade(&tsfn),
             unstarted: Some(tsfn),
@@ -49,21 +50,22 @@ impl NativeUdp {
         port: u32,
         family: u32,
         max_queued_bytes: Option<f64>,
-    ) -> Result<()> {
+    ) -> Result<(), Code> {
         let limits = FramingOptions {
             max_queued_bytes,
             ..FramingOptions::default()
         }
         .send_limits()?;
-        let tsfn = self.unstarted.take().ok_or_else(|| {
-            Error::new(Status::GenericFailure, "this NativeUdp was already bound")
-        })?;
+        let tsfn = self
+            .unstarted
+            .take()
+            .ok_or_else(|| thrown("ERR_INVALID_STATE", "this NativeUdp was already bound"))?;
         let family = match family {
             4 => UdpFamily::V4,
             6 => UdpFamily::V6,
             other => {
-                return Err(Error::new(
-                    Status::InvalidArg,
+                return Err(thrown(
+                    "ERR_INVALID_ARG_VALUE",
                     format!("UDP family must be 4 or 6, got {other}"),
                 ))
             }
@@ -94,7 +96,7 @@ impl NativeUdp {
 
     /// Sends one datagram to `host:port`; a failure arrives as an ERROR event.
     #[napi(catch_unwind)]
-    pub fn send(&self, host: String, port: u32, data: Either<String, Buffer>) -> Result<()> {
+    pub fn send(&self, host: String, port: u32, data: Either<String, Buffer>) -> Result<(), Code> {
         let port = port_number(port)?;
         if let Some(d) = self.driver() {
             d.send(host, port, chunk_bytes(data));
@@ -133,7 +135,7 @@ impl NativeUdp {
 
     /// Whether this socket keeps the Node process alive.
     #[napi(js_name = "setRef", catch_unwind)]
-    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<()> {
-        set_referenced(&env, &self.events, referenced)
+    pub fn set_ref(&self, env: Env, referenced: bool) -> Result<(), Code> {
+        set_referenced(&env, &self.events, referenced).map_err(napi_failure)
     }
 }

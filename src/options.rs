@@ -1,6 +1,6 @@
 //! Options objects passed from JavaScript.
 
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, Result};
 use napi_derive::napi;
 use node_ipc_tokio::embed::codec::Framing;
 use node_ipc_tokio::embed::codec::{DEFAULT_DELIMITER, DEFAULT_MAX_MESSAGE_SIZE};
@@ -8,6 +8,8 @@ use node_ipc_tokio::embed::flow::{SendLimits, DEFAULT_MAX_QUEUED_BYTES};
 use node_ipc_tokio::embed::sockopt::{SocketOption, TcpSettings};
 use node_ipc_tokio::embed::tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
 use node_ipc_tokio::embed::transport::ConnectOptions;
+
+use crate::js_api::{engine_thrown, thrown, Code};
 
 /// How a connection frames its bytes and bounds what it queues (from `config.delimiter`,
 /// `config.rawBuffer`, `config.maxMessageSize`, `config.maxQueuedBytes`).
@@ -25,14 +27,14 @@ pub struct FramingOptions {
 }
 
 impl FramingOptions {
-    pub fn send_limits(&self) -> napi::Result<SendLimits> {
+    pub fn send_limits(&self) -> Result<SendLimits, Code> {
         let max_queued_bytes = match self.max_queued_bytes {
             None => DEFAULT_MAX_QUEUED_BYTES,
             Some(n) if n == f64::INFINITY => 0,
             Some(n) if n.is_finite() && n >= 0.0 => n as usize,
             Some(n) => {
-                return Err(napi::Error::new(
-                    napi::Status::InvalidArg,
+                return Err(thrown(
+                    "ERR_INVALID_ARG_VALUE",
                     format!("config.maxQueuedBytes must be a number >= 0 (0: no limit), got {n}"),
                 ))
             }
@@ -43,14 +45,14 @@ impl FramingOptions {
         })
     }
 
-    pub fn framing(&self) -> napi::Result<Framing> {
+    pub fn framing(&self) -> Result<Framing, Code> {
         if self.raw == Some(true) {
             return Ok(Framing::Raw);
         }
         let delimiter = match &self.delimiter {
             Some(d) if d.is_empty() => {
-                return Err(napi::Error::new(
-                    napi::Status::InvalidArg,
+                return Err(thrown(
+                    "ERR_INVALID_ARG_VALUE",
                     "config.delimiter must not be empty",
                 ))
             }
@@ -62,8 +64,8 @@ impl FramingOptions {
             Some(n) if n.is_finite() && n >= 1.0 => n as usize,
             Some(n) if n == f64::INFINITY => usize::MAX,
             Some(n) => {
-                return Err(napi::Error::new(
-                    napi::Status::InvalidArg,
+                return Err(thrown(
+                    "ERR_INVALID_ARG_VALUE",
                     format!("config.maxMessageSize must be a positive number, got {n}"),
                 ))
             }
@@ -119,7 +121,7 @@ impl TlsOptions {
             .unwrap_or_default()
     }
 
-    pub fn client(&self) -> napi::Result<TlsClient> {
+    pub fn client(&self) -> Result<TlsClient, Code> {
         TlsClient::new(&TlsClientOptions {
             ca: self.ca(),
             cert: self.cert.as_ref().map(|b| b.to_vec()),
@@ -127,16 +129,11 @@ impl TlsOptions {
             reject_unauthorized: self.reject_unauthorized.unwrap_or(true),
             servername: self.servername.clone(),
         })
-        .map_err(invalid_arg)
+        .map_err(tls_config)
     }
 
-    pub fn server(&self) -> napi::Result<TlsServer> {
-        let missing = |what: &str| {
-            napi::Error::new(
-                napi::Status::InvalidArg,
-                format!("a TLS server needs a {what}"),
-            )
-        };
+    pub fn server(&self) -> Result<TlsServer, Code> {
+        let missing = |what: &str| thrown("ERR_TLS_CONFIG", format!("a TLS server needs a {what}"));
         TlsServer::new(&TlsServerOptions {
             cert: self.cert.as_ref().ok_or_else(|| missing("cert"))?.to_vec(),
             key: self.key.as_ref().ok_or_else(|| missing("key"))?.to_vec(),
@@ -144,13 +141,12 @@ impl TlsOptions {
             request_cert: self.request_cert.unwrap_or(false),
             reject_unauthorized: self.reject_unauthorized.unwrap_or(false),
         })
-        .map_err(invalid_arg)
+        .map_err(tls_config)
     }
 }
 
-fn invalid_arg(e: node_ipc_tokio::embed::error::IpcError) -> napi::Error {
-    let code = e.code().unwrap_or("ERR_TLS_CONFIG");
-    napi::Error::new(napi::Status::InvalidArg, format!("{code}: {e}"))
+fn tls_config(e: node_ipc_tokio::embed::error::IpcError) -> napi::Error<Code> {
+    engine_thrown(&e, "ERR_TLS_CONFIG")
 }
 
 /// Options for `NativeServer.listenTcp`.
@@ -182,11 +178,11 @@ pub struct ConnectTcpOptions {
 }
 
 impl ConnectTcpOptions {
-    pub fn connect_options(&self) -> napi::Result<ConnectOptions> {
+    pub fn connect_options(&self) -> Result<ConnectOptions, Code> {
         let local_address = match &self.local_address {
             Some(a) => Some(a.parse().map_err(|_| {
-                napi::Error::new(
-                    napi::Status::InvalidArg,
+                thrown(
+                    "ERR_INVALID_ARG_VALUE",
                     format!("config.interface.localAddress is not an IP address: {a:?}"),
                 )
             })?),
@@ -194,8 +190,8 @@ impl ConnectTcpOptions {
         };
         let local_port = match self.local_port {
             Some(p) => Some(u16::try_from(p).map_err(|_| {
-                napi::Error::new(
-                    napi::Status::InvalidArg,
+                thrown(
+                    "ERR_INVALID_ARG_VALUE",
                     format!("config.interface.localPort is out of range: {p}"),
                 )
             })?),
@@ -218,10 +214,10 @@ impl ConnectTcpOptions {
 }
 
 /// A TCP/UDP port from JavaScript, checked.
-pub fn port(value: u32) -> napi::Result<u16> {
+pub fn port(value: u32) -> Result<u16, Code> {
     u16::try_from(value).map_err(|_| {
-        napi::Error::new(
-            napi::Status::InvalidArg,
+        thrown(
+            "ERR_SOCKET_BAD_PORT",
             format!("port should be >= 0 and < 65536. Received {value}."),
         )
     })

@@ -29,7 +29,7 @@ use super::uv::{self, Poll};
 use crate::event_fn::{Delivery, TsfnSink};
 use crate::js_api::{kind, CallArgs};
 use crate::js_thread::{
-    add_teardown_hook, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
+    add_teardown_hook, guard_callback, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
 };
 use crate::runtime::RUNTIME;
 
@@ -283,23 +283,19 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int)
     let token = unsafe { &*Poll::data_of(handle).cast::<Token>() };
     let driver = Arc::clone(&token.driver);
     let conn = token.conn;
-    // A panic must not unwind into libuv; the connection is closed instead.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if let Some(d) = driver.get() {
-            d.on_poll(conn, status);
-        }
-    }));
-    if let Err(panic) = outcome {
-        if let Some(d) = driver.get() {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let error = IpcError::Internal(format!("connection reader failed: {what}"));
-            d.close(conn, Some(error));
-        }
-    }
+    guard_callback(
+        "connection reader",
+        || {
+            if let Some(d) = driver.get() {
+                d.on_poll(conn, status);
+            }
+        },
+        |error| {
+            if let Some(d) = driver.get() {
+                d.close(conn, Some(error));
+            }
+        },
+    );
 }
 
 impl StreamDriver {

@@ -20,7 +20,7 @@ use super::uv::{self, Poll};
 use crate::event_fn::{Delivery, TsfnSink};
 use crate::js_api::{kind, CallArgs};
 use crate::js_thread::{
-    add_teardown_hook, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
+    add_teardown_hook, guard_callback, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
 };
 use crate::runtime::RUNTIME;
 
@@ -200,11 +200,19 @@ unsafe extern "C" fn on_poll(handle: *mut c_void, status: c_int, _events: c_int)
     // SAFETY: the handle belongs to a live Bound whose token is its data.
     let shared =
         unsafe { Arc::clone(&*Poll::data_of(handle).cast::<Arc<OnJsThread<UdpDriver>>>()) };
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if let Some(d) = shared.get() {
-            d.on_poll(status);
-        }
-    }));
+    guard_callback(
+        "datagram reader",
+        || {
+            if let Some(d) = shared.get() {
+                d.on_poll(status);
+            }
+        },
+        |error| {
+            if let Some(d) = shared.get() {
+                d.fail(error);
+            }
+        },
+    );
 }
 
 impl UdpDriver {
@@ -257,6 +265,21 @@ impl UdpDriver {
                 had_error: false,
             }),
             State::ClosedWhileBinding | State::Closed => {}
+        }
+    }
+
+    /// Closes the socket after reporting `error` (ERROR, then CLOSED with `hadError`).
+    fn fail(&self, error: IpcError) {
+        let previous = std::mem::replace(&mut *self.state.borrow_mut(), State::Closed);
+        match previous {
+            State::Open(b) => {
+                b.sink.send(Event::Error { conn: 0, error });
+                b.sink.send(Event::Closed {
+                    conn: 0,
+                    had_error: true,
+                });
+            }
+            other => *self.state.borrow_mut() = other,
         }
     }
 

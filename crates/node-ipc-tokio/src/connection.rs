@@ -73,16 +73,25 @@ pub enum WriteSide {
     Pipe(Box<dyn AsyncWrite + Send + Unpin>),
 }
 
-/// Who may write next. Invariant: when `busy` is false, nothing is queued and the writer
-/// task holds nothing, so a sender may write directly without reordering bytes.
+/// Who may write next: the sender itself (write-through, straight to the kernel from
+/// the sender's thread) or the writer task.
+///
+/// Invariant: when `busy` is false, nothing is queued and the writer task holds nothing,
+/// so a sender may write through without reordering bytes. A sender that finds `busy`
+/// false and cannot hand the kernel everything queues the rest and sets `busy`; only the
+/// writer task sets it back to false, when its queue is empty (and the connection is not
+/// finished).
 #[derive(Default)]
 struct Gate {
+    /// The writer task owns sending: new bytes are queued behind what it holds.
     busy: bool,
+    /// The end (or an abort) was queued or a write failed: nothing more is sent, and
+    /// `busy` stays true.
     finished: bool,
-    /// The socket direct sends go to: set when the connection starts, dropped when its
-    /// writer ends, so the descriptor closes with the connection (not when the last
-    /// handle happens to be dropped).
-    direct: Option<Arc<dyn SocketWrite>>,
+    /// The socket write-through sends go to: set when the connection starts, dropped
+    /// when its writer ends, so the descriptor closes with the connection (not when the
+    /// last handle happens to be dropped). `None` for TLS and pipes (writer task only).
+    write_through: Option<Arc<dyn SocketWrite>>,
     /// A send left bytes queued: report [`Event::Drained`] when the queue is empty again.
     drain_wanted: bool,
 }
@@ -107,9 +116,12 @@ struct Control {
     writer_error: Mutex<Option<IpcError>>,
     /// Bytes queued and not yet handed to the kernel.
     queued: AtomicUsize,
+    /// The high-water mark (senders are told to wait above it) and the hard limit (the
+    /// connection is destroyed past it).
     limits: SendLimits,
     /// Woken when the queue shrinks to `limits.high_water` or below, and at the end.
     room: Notify,
+    /// Who may write next (see [`Gate`]'s invariant); held only for a few instructions.
     gate: Mutex<Gate>,
     /// The connection's socket, for options and addresses (`None` before it connects, on
     /// pipes, and once the reader has let go of its half). Invariant: while this is
@@ -250,7 +262,7 @@ impl ConnectionHandle {
             return Ok(Sent::Dropped);
         }
         if !gate.busy {
-            if let Some(socket) = gate.direct.as_ref() {
+            if let Some(socket) = gate.write_through.as_ref() {
                 match socket.try_write(&bytes) {
                     Ok(n) if n == bytes.len() => return Ok(Sent::Written),
                     Ok(n) => bytes = bytes.slice(n..),
@@ -264,7 +276,7 @@ impl ConnectionHandle {
             }
             gate.busy = true;
         }
-        let refused = gate.direct.is_some();
+        let refused = gate.write_through.is_some();
         self.enqueue(&mut gate, bytes, refused)
     }
 
@@ -417,20 +429,20 @@ impl PendingConnection {
         let finish = self.finish;
         let done = self.done;
         let mut ends_reading = false;
-        let sink_writer = match writer {
+        let output = match writer {
             WriteSide::Socket(socket) => {
                 // Sends may now bypass the writer task (once it has drained the queue).
-                self.control.gate().direct = Some(Arc::clone(&socket));
-                Sink::Socket(socket)
+                self.control.gate().write_through = Some(Arc::clone(&socket));
+                WriterOutput::Socket(socket)
             }
-            WriteSide::Stream(stream) => Sink::Stream(stream),
+            WriteSide::Stream(stream) => WriterOutput::Stream(stream),
             WriteSide::Pipe(stream) => {
                 ends_reading = true;
-                Sink::Stream(stream)
+                WriterOutput::Stream(stream)
             }
         };
         let mut writer_task = tokio::spawn(run_writer(
-            sink_writer,
+            output,
             ends_reading,
             self.rx,
             Arc::clone(&self.control),
@@ -472,7 +484,7 @@ impl PendingConnection {
             }
             finish_control.room.notify_waiters();
             // The writer is gone (finished or aborted): so is the socket.
-            finish_control.gate().direct = None;
+            finish_control.gate().write_through = None;
             // Held until what was queued before the close is sent: a Node sink keeps the
             // process alive meanwhile.
             drop(sink);
@@ -614,16 +626,18 @@ fn take_writer_error(control: &Control) -> Option<IpcError> {
 }
 
 /// Where the writer task writes.
-enum Sink {
+/// Where the writer task writes: a socket (retried on readiness) or any async stream.
+/// Not an [`EventSink`], which receives a connection's events.
+enum WriterOutput {
     Socket(Arc<dyn SocketWrite>),
     Stream(Box<dyn AsyncWrite + Send + Unpin>),
 }
 
-impl Sink {
+impl WriterOutput {
     async fn write_all(&mut self, mut buf: &[u8]) -> io::Result<()> {
         match self {
-            Sink::Stream(stream) => stream.write_all(buf).await,
-            Sink::Socket(socket) => {
+            WriterOutput::Stream(stream) => stream.write_all(buf).await,
+            WriterOutput::Socket(socket) => {
                 while !buf.is_empty() {
                     match socket.try_write(buf) {
                         Ok(n) => buf = &buf[n..],
@@ -640,19 +654,19 @@ impl Sink {
 
     async fn shutdown(&mut self) {
         match self {
-            Sink::Stream(stream) => {
+            WriterOutput::Stream(stream) => {
                 let _ = stream.shutdown().await;
             }
-            Sink::Socket(socket) => socket.shutdown(),
+            WriterOutput::Socket(socket) => socket.shutdown(),
         }
     }
 }
 
 /// Writes queued bytes, coalescing small writes into one syscall; hands the socket back
-/// to direct sends whenever the queue runs empty. `ends_reading`: the stream has no
+/// to write-through sends whenever the queue runs empty. `ends_reading`: the stream has no
 /// half-close, so shutting it down also stops the reader (which closes the handle).
 async fn run_writer(
-    mut sink: Sink,
+    mut output: WriterOutput,
     ends_reading: bool,
     mut rx: mpsc::UnboundedReceiver<WriteOp>,
     control: Arc<Control>,
@@ -676,10 +690,10 @@ async fn run_writer(
                 WriteOp::Data(bytes) => {
                     written += bytes.len();
                     if bytes.len() >= COALESCE_LIMIT {
-                        // Large payloads go out directly, after what is already buffered.
-                        result = flush(&mut sink, &mut buf).await;
+                        // Large payloads go out as they are, after what is already buffered.
+                        result = flush(&mut output, &mut buf).await;
                         if result.is_ok() {
-                            result = sink.write_all(&bytes).await;
+                            result = output.write_all(&bytes).await;
                         }
                         if result.is_err() {
                             break;
@@ -695,7 +709,7 @@ async fn run_writer(
             next = rx.try_recv().ok();
         }
         if result.is_ok() {
-            result = flush(&mut sink, &mut buf).await;
+            result = flush(&mut output, &mut buf).await;
         }
         let left = control.queued.fetch_sub(written, Ordering::AcqRel) - written;
         if left <= control.limits.high_water {
@@ -704,7 +718,7 @@ async fn run_writer(
         if let Err(e) = result {
             let mut gate = control.gate();
             gate.finished = true;
-            gate.direct = None;
+            gate.write_through = None;
             drop(gate);
             control.fail_write(e);
             return;
@@ -723,18 +737,18 @@ async fn run_writer(
             }
         }
     }
-    sink.shutdown().await;
-    control.gate().direct = None;
+    output.shutdown().await;
+    control.gate().write_through = None;
     if ends_reading {
         control.stop_reading.notify_one();
     }
 }
 
-async fn flush(sink: &mut Sink, buf: &mut BytesMut) -> io::Result<()> {
+async fn flush(output: &mut WriterOutput, buf: &mut BytesMut) -> io::Result<()> {
     if buf.is_empty() {
         return Ok(());
     }
-    let r = sink.write_all(buf).await;
+    let r = output.write_all(buf).await;
     buf.clear();
     r
 }
