@@ -3,7 +3,7 @@
 
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
-const { NativeClient, EVENT, framesPartial, framesLength } = require('./native');
+const { NativeClient, EVENT, framesPartial, framesLength, closedWithError } = require('./native');
 const { SocketFacade } = require('./socket-facade');
 const { SendQueue } = require('./send-queue');
 const { WriteBatch, deliveringEvents } = require('./write-batch');
@@ -145,12 +145,12 @@ function startAttempt(client, address) {
   const rawDecoder = config.rawBuffer ? new RawDecoder(config.encoding) : null;
   let socket = null;
   let finished = false;
-  const native = new NativeClient(deliveringEvents((kind, conn, text, bytes, flag) => {
+  const native = new NativeClient(deliveringEvents((kind, conn, text, bytes, detail) => {
     switch (kind) {
       case EVENT.FRAMES:
         if (socket.destroyed) break;
-        socket._received(framesLength(flag));
-        receiveFrames(client, socket, text, framesPartial(flag));
+        socket._received(framesLength(detail));
+        receiveFrames(client, socket, text, framesPartial(detail));
         socket._emitData(text, null);
         break;
       case EVENT.RAW:
@@ -186,7 +186,7 @@ function startAttempt(client, address) {
       case EVENT.CLOSED:
         finished = true;
         socket._markClosed();
-        connectionClosed(client, socket, flag === 1);
+        connectionClosed(client, socket, closedWithError(detail));
         break;
       default:
         break;

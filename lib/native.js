@@ -1,7 +1,9 @@
 'use strict';
-// The compiled addon and the numbers of the events it reports (see src/delivery.rs).
-// FRAMES' flag is the run's byte length times two, plus one if a frame is incomplete;
-// CLOSED's is 1 after an error; DATAGRAM's is the sender's port.
+// The compiled addon and the numbers of the events it reports (see src/js_api.rs). Each
+// native object calls its callback with (kind, conn, text, bytes, detail); `detail` is a
+// number whose meaning depends on the kind, read only through the decoders below:
+// FRAMES' is the run's byte length times two, plus one if a frame is incomplete;
+// CLOSED's is 1 after an error; DATAGRAM's is the sender's port; 0 otherwise.
 
 const binding = require('../binding.js');
 
@@ -19,19 +21,31 @@ const EVENT = Object.freeze({
   END: 10,
 });
 
-/** FRAMES' flag: whether an incomplete frame is still buffered. */
-function framesPartial(flag) {
-  return (flag & 1) === 1;
+/** FRAMES' detail: whether an incomplete frame is still buffered. */
+function framesPartial(detail) {
+  return (detail & 1) === 1;
 }
 
-/** FRAMES' flag: the run's length in bytes. */
-function framesLength(flag) {
-  return flag >>> 1;
+/** FRAMES' detail: the run's length in bytes. */
+function framesLength(detail) {
+  return detail >>> 1;
+}
+
+/** CLOSED's detail: whether the connection closed because of an error. */
+function closedWithError(detail) {
+  return detail === 1;
+}
+
+/** DATAGRAM's detail: the sender's port. */
+function datagramPort(detail) {
+  return detail;
 }
 
 module.exports = {
   framesPartial,
   framesLength,
+  closedWithError,
+  datagramPort,
   NativeServer: binding.NativeServer,
   NativeClient: binding.NativeClient,
   NativeUdp: binding.NativeUdp,

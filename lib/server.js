@@ -3,7 +3,7 @@
 
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
-const { NativeServer, EVENT, framesPartial, framesLength } = require('./native');
+const { NativeServer, EVENT, framesPartial, framesLength, closedWithError } = require('./native');
 const { SocketFacade, parsePeer } = require('./socket-facade');
 const { WriteBatch, deliveringEvents } = require('./write-batch');
 const { systemError } = require('./system-error');
@@ -100,8 +100,8 @@ class Server {
       facades: new Map(),
       rawDecoders: config.rawBuffer ? new Map() : null,
     };
-    const native = new NativeServer(deliveringEvents((kind, conn, text, bytes, flag) => {
-      onNativeEvent(this, listener, kind, conn, text, bytes, flag);
+    const native = new NativeServer(deliveringEvents((kind, conn, text, bytes, detail) => {
+      onNativeEvent(this, listener, kind, conn, text, bytes, detail);
     }));
     const batch = new WriteBatch((targets, chunks) => native.writeBatch(targets, chunks), (conns) => {
       for (const conn of conns) {
@@ -219,14 +219,14 @@ function maxConnectionsOption(value) {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
-function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
+function onNativeEvent(server, listener, kind, conn, text, bytes, detail) {
   const state = server[STATE];
   switch (kind) {
     case EVENT.FRAMES: {
       const socket = listener.facades.get(conn);
       const loud = !server.config.silent;
-      socket._received(framesLength(flag));
-      publishFrames(server, socket, text, state.delimiter, framesPartial(flag), (type, data) => {
+      socket._received(framesLength(detail));
+      publishFrames(server, socket, text, state.delimiter, framesPartial(detail), (type, data) => {
         const id = peerId(data);
         if (id !== undefined) socket.id = id;
         if (loud) server.log('received event of : ', type, data);
@@ -284,12 +284,12 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, flag) {
       socket._markClosed();
       state.closing = socket;
       try {
-        server.publish('close', flag === 1);
+        server.publish('close', closedWithError(detail));
       } finally {
         state.closing = null;
       }
       // node-ipc's 'close' listener came first; the user's socket listeners after it.
-      socket._emitClose(flag === 1);
+      socket._emitClose(closedWithError(detail));
       listener.facade._connectionClosed();
       break;
     }

@@ -4,7 +4,7 @@
 // ({address, family, port, size}) that is directly usable as an emit target.
 
 const { EventEmitter } = require('events');
-const { NativeUdp, EVENT } = require('./native');
+const { NativeUdp, EVENT, datagramPort } = require('./native');
 const { systemError } = require('./system-error');
 const { LARGE_MESSAGE_LOG, publishFrames, peerId } = require('./receive');
 const { deliveringEvents } = require('./write-batch');
@@ -37,8 +37,8 @@ class UdpSocketFacade extends EventEmitter {
 function startUdp(server, state) {
   const config = server.config;
   const family = server.udp4 ? 4 : 6;
-  const native = new NativeUdp(deliveringEvents((kind, conn, text, bytes, flag) => {
-    onUdpEvent(server, state, kind, text, bytes, flag);
+  const native = new NativeUdp(deliveringEvents((kind, conn, text, bytes, detail) => {
+    onUdpEvent(server, state, kind, text, bytes, detail);
   }));
   const socket = new UdpSocketFacade(native);
   state.udp = native;
@@ -50,11 +50,11 @@ function startUdp(server, state) {
   server.onStart({ address: server.path, port: server.port });
 }
 
-function onUdpEvent(server, state, kind, text, bytes, flag) {
+function onUdpEvent(server, state, kind, text, bytes, detail) {
   const socket = state.udpSocket;
   switch (kind) {
     case EVENT.DATAGRAM:
-      receiveDatagram(server, state, text, bytes, flag);
+      receiveDatagram(server, state, text, bytes, datagramPort(detail));
       break;
     case EVENT.LISTENING: {
       // Where the socket is bound (the port the system chose for port 0), as dgram says.

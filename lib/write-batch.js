@@ -83,10 +83,10 @@ function flushPending() {
  * @returns {F}
  */
 function deliveringEvents(callback) {
-  return function deliver(kind, conn, text, bytes, flag) {
+  return function deliver(kind, conn, text, bytes, detail) {
     delivering = true;
     try {
-      callback(kind, conn, text, bytes, flag);
+      callback(kind, conn, text, bytes, detail);
     } finally {
       delivering = false;
       if (pending.size > 0) flushPending();

@@ -26,10 +26,10 @@ pub mod kind {
     /// The peer ended its side; CLOSED follows.
     pub const END: u32 = 10;
 
-    /// FRAMES' flag: the run's length in bytes (for `bytesRead`) times two, plus one if
+    /// FRAMES' detail: the run's length in bytes (for `bytesRead`) times two, plus one if
     /// an incomplete frame is still buffered. A run becomes one JavaScript string, which
     /// V8 caps far below 2^31 bytes; the length saturates there anyway.
-    pub fn frames_flag(len: usize, partial: bool) -> u32 {
+    pub fn frames_detail(len: usize, partial: bool) -> u32 {
         let len = u32::try_from(len).unwrap_or(u32::MAX).min(u32::MAX >> 1);
         (len << 1) | u32::from(partial)
     }
@@ -53,7 +53,22 @@ impl ToNapiValue for Utf8 {
     }
 }
 
-/// `(kind, conn, text, bytes, flag)` as passed to the JavaScript callback.
+/// `(kind, conn, text, bytes, detail)` as passed to the JavaScript callback:
+///
+/// | kind | conn | text | bytes | detail |
+/// |---|---|---|---|---|
+/// | LISTENING | 0 | — | — | 0 |
+/// | LISTEN_FAILED | 0 | error JSON | — | 0 |
+/// | CONNECTED | id | peer (see `peer_text`) | — | 0 |
+/// | FRAMES | id | the run | — | byte length × 2 + partial ([`kind::frames_detail`]) |
+/// | RAW | id | — | the chunk | 0 |
+/// | ERROR | id (0: the listener, or a UDP socket) | error JSON | — | 0 |
+/// | CLOSED | id (0: the listener) | — | — | 1 after an error, else 0 |
+/// | DATAGRAM | 0 | sender's address | the datagram | sender's port |
+/// | DRAIN, END | id | — | — | 0 |
+///
+/// `lib/native.js` reads `detail` only through its decoders (`framesLength`,
+/// `framesPartial`, `closedWithError`, `datagramPort`).
 pub type CallArgs = FnArgs<(u32, u32, Option<Utf8>, Option<Buffer>, u32)>;
 
 /// The callback's arguments for `event`.
@@ -79,13 +94,13 @@ pub fn to_args(event: Event) -> (u32, u32, Option<Utf8>, Option<Buffer>, u32) {
         Event::Frames {
             conn, run, partial, ..
         } => {
-            let flag = frames_flag(run.len(), partial);
-            (FRAMES, conn, Some(Utf8(run)), None, flag)
+            let detail = frames_detail(run.len(), partial);
+            (FRAMES, conn, Some(Utf8(run)), None, detail)
         }
         Event::Ended { conn } => (END, conn, None, None, 0),
         Event::Raw { conn, bytes, .. } => (RAW, conn, None, Some(Buffer::from(bytes.to_vec())), 0),
         Event::Error { conn, error } => (ERROR, conn, Some(error_text(&error)), None, 0),
-        // The sender's address as text, its port as the flag.
+        // The sender's address as text, its port as the detail.
         Event::Datagram { from, bytes, .. } => (
             DATAGRAM,
             0,

@@ -58,9 +58,16 @@ impl JsTarget {
         })
     }
 
-    /// Calls the callback with `(kind, conn, text, bytes, flag)` as a top-level call:
+    /// Calls the callback with `(kind, conn, text, bytes, detail)` as a top-level call:
     /// ticks and microtasks run after it, and a throw becomes an uncaught exception.
-    pub fn call(&self, kind: u32, conn: u32, text: Option<&[u8]>, bytes: Option<&[u8]>, flag: u32) {
+    pub fn call(
+        &self,
+        kind: u32,
+        conn: u32,
+        text: Option<&[u8]>,
+        bytes: Option<&[u8]>,
+        detail: u32,
+    ) {
         let env = self.env;
         // SAFETY: on the JavaScript thread (checked by the owner), outside any JavaScript
         // frame (a libuv callback); every value lives in the handle scope opened here.
@@ -96,7 +103,7 @@ impl JsTarget {
                 sys::napi_create_buffer_copy(env, b.len(), b.as_ptr().cast(), &mut data, &mut v);
                 v
             });
-            let argv = [number(kind), number(conn), text, bytes, number(flag)];
+            let argv = [number(kind), number(conn), text, bytes, number(detail)];
             let mut result = ptr::null_mut();
             let status = sys::napi_make_callback(
                 env,

@@ -29,7 +29,7 @@ fn can_hand_over(endpoint: &Endpoint) -> bool {
 const CLIENT_CONN: u32 = 1;
 
 /// A client socket: `connectUnix` starts the attempt; events arrive at the
-/// constructor's callback as `(kind, conn, text, bytes, flag)`.
+/// constructor's callback as `(kind, conn, text, bytes, detail)`.
 #[napi]
 pub struct NativeClient {
     unstarted: Option<Arc<EventFn>>,

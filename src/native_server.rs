@@ -22,7 +22,7 @@ use node_ipc_tokio::embed::sockopt::SocketOption;
 const BROADCAST: u32 = 0;
 
 /// A server: `listenUnix` starts it; events arrive at the constructor's callback as
-/// `(kind, conn, text, bytes, flag)`.
+/// `(kind, conn, text, bytes, detail)`.
 #[napi]
 pub struct NativeServer {
     /// Held until `listen*` hands it to the server tasks (which then own it).

@@ -15,8 +15,8 @@ use crate::options::{port as port_number, FramingOptions};
 use crate::runtime::RUNTIME;
 
 /// A UDP socket: `bind` starts it; events arrive at the constructor's callback as
-/// `(kind, 0, text, bytes, flag)`; a DATAGRAM carries the sender's address as text and
-/// its port as the flag.
+/// `(kind, 0, text, bytes, detail)`; a DATAGRAM carries the sender's address as text and
+/// its port as the detail.
 #[napi]
 pub struct NativeUdp {
     unstarted: Option<Arc<EventFn>>,

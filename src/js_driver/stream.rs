@@ -470,8 +470,9 @@ impl StreamDriver {
         };
         match outcome.received {
             Some(Received::Frames { run, partial }) => {
-                let flag = kind::frames_flag(run.len(), partial);
-                self.target.call(kind::FRAMES, conn, Some(&run), None, flag);
+                let detail = kind::frames_detail(run.len(), partial);
+                self.target
+                    .call(kind::FRAMES, conn, Some(&run), None, detail);
             }
             Some(Received::Raw(bytes)) => {
                 self.target.call(kind::RAW, conn, None, Some(&bytes), 0);
