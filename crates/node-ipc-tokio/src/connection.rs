@@ -752,3 +752,163 @@ async fn flush(output: &mut WriterOutput, buf: &mut BytesMut) -> io::Result<()> 
     buf.clear();
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::ChannelSink;
+    use std::time::Duration;
+
+    /// An `AsyncWrite` that takes everything at once and records each write call.
+    #[derive(Clone, Default)]
+    struct Recorder {
+        calls: Arc<Mutex<Vec<usize>>>,
+        bytes: Arc<Mutex<Vec<u8>>>,
+    }
+
+    impl AsyncWrite for Recorder {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            self.calls.lock().unwrap().push(buf.len());
+            self.bytes.lock().unwrap().extend_from_slice(buf);
+            Poll::Ready(Ok(buf.len()))
+        }
+
+        fn poll_flush(
+            self: Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(
+            self: Pin<&mut Self>,
+            _cx: &mut std::task::Context<'_>,
+        ) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    /// The writer task coalesces the small sends queued before it runs into one write,
+    /// sends a large payload on its own after flushing what came before it, and keeps
+    /// the order of every byte.
+    #[tokio::test(flavor = "current_thread")]
+    async fn queued_small_sends_are_coalesced_and_large_ones_written_alone_in_order() {
+        let (handle, pending) = ConnectionHandle::pending(SendLimits::default());
+        let (sink, _events) = ChannelSink::new();
+        // A reader that never receives anything (its peer is kept open).
+        let (reader, _peer) = tokio::io::duplex(64);
+        let recorder = Recorder::default();
+        pending.attach(
+            1,
+            reader,
+            WriteSide::Stream(Box::new(recorder.clone())),
+            Framing::default(),
+            Arc::new(sink),
+            || {},
+        );
+        let mut want = Vec::new();
+        // Nothing has run yet (one thread, no await so far): all of these queue.
+        for i in 0..100u8 {
+            let chunk = Bytes::from(vec![i; 10]);
+            want.extend_from_slice(&chunk);
+            assert_eq!(handle.send(chunk).unwrap(), Sent::Written);
+        }
+        let large = Bytes::from(vec![0xAB; 300 * 1024]);
+        want.extend_from_slice(&large);
+        assert_eq!(handle.send(large).unwrap(), Sent::Queued, "past the high-water mark");
+        for i in 0..5u8 {
+            let chunk = Bytes::from(vec![200 + i; 10]);
+            want.extend_from_slice(&chunk);
+            assert_eq!(handle.send(chunk).unwrap(), Sent::Queued);
+        }
+        assert_eq!(handle.queued_bytes(), want.len());
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while recorder.bytes.lock().unwrap().len() < want.len() {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+        .await
+        .expect("the writer sends everything");
+        assert_eq!(*recorder.calls.lock().unwrap(), vec![1000, 300 * 1024, 50]);
+        assert!(*recorder.bytes.lock().unwrap() == want, "every byte, in order");
+        assert_eq!(handle.queued_bytes(), 0);
+    }
+
+    /// The write gate: sends write through while nothing is queued; once the kernel
+    /// refuses, sends queue behind what it refused (the sender is told to pause), the
+    /// writer task sends it all in order and reports one `Drained`, and sends write
+    /// through again after that.
+    #[cfg(unix)]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn sends_write_through_until_the_kernel_refuses_then_queue_in_order_until_drained() {
+        use tokio::io::AsyncReadExt;
+        let (ours, mut peer) = tokio::net::UnixStream::pair().unwrap();
+        let (read_half, write_half) = ours.into_split();
+        let (handle, pending) = ConnectionHandle::pending(SendLimits {
+            max_queued_bytes: 0,
+            ..SendLimits::default()
+        });
+        let (sink, mut events) = ChannelSink::new();
+        pending.attach(
+            7,
+            read_half,
+            WriteSide::Socket(Arc::new(write_half)),
+            Framing::default(),
+            Arc::new(sink),
+            || {},
+        );
+        // Let the connection's tasks start.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+
+        let mut want = Vec::new();
+        let first = Bytes::from_static(b"hello");
+        want.extend_from_slice(&first);
+        assert_eq!(handle.send_now(first).unwrap(), Sent::Written);
+        assert_eq!(handle.queued_bytes(), 0, "written through");
+
+        // Fill the kernel's buffers (the peer does not read yet).
+        let mut refused = false;
+        for round in 0..10_000u32 {
+            let chunk = Bytes::from(vec![(round % 251) as u8; 16 * 1024]);
+            want.extend_from_slice(&chunk);
+            match handle.send_now(chunk).unwrap() {
+                Sent::Written => assert_eq!(handle.queued_bytes(), 0),
+                Sent::Queued => {
+                    refused = true;
+                    break;
+                }
+                Sent::Dropped => panic!("dropped"),
+            }
+        }
+        assert!(refused, "the kernel refused at some point");
+        assert!(handle.queued_bytes() > 0);
+        // Queued behind the refused bytes, not written through ahead of them.
+        let tail = Bytes::from_static(b"tail");
+        want.extend_from_slice(&tail);
+        assert_eq!(handle.send_now(tail).unwrap(), Sent::Queued);
+        assert!(events.try_recv().is_err(), "no Drained while bytes wait");
+
+        let mut got = vec![0u8; want.len()];
+        tokio::time::timeout(Duration::from_secs(10), peer.read_exact(&mut got))
+            .await
+            .expect("the peer reads everything")
+            .unwrap();
+        assert!(got == want, "every byte, in order");
+        let drained = tokio::time::timeout(Duration::from_secs(5), events.recv())
+            .await
+            .expect("Drained arrives");
+        assert!(matches!(drained, Some(Event::Drained { conn: 7 })), "{drained:?}");
+        assert_eq!(handle.queued_bytes(), 0);
+
+        assert_eq!(handle.send_now(Bytes::from_static(b"again")).unwrap(), Sent::Written);
+        assert_eq!(handle.queued_bytes(), 0, "written through again");
+        let mut again = [0u8; 5];
+        peer.read_exact(&mut again).await.unwrap();
+        assert_eq!(&again, b"again");
+        assert!(events.try_recv().is_err(), "exactly one Drained");
+    }
+}
