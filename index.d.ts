@@ -8,7 +8,7 @@
 //
 // The ESM entry (index.mjs) is typed by index.d.mts.
 //
-// Relation to @types/node-ipc 9.2.3 (spec §10): every member it declares is declared here,
+// Relation to @types/node-ipc 9.2.3 (CONTRACT §10): every member it declares is declared here,
 // and code written against it compiles unchanged (__test__/types/legacy-programs.ts), except
 // where the @types declaration describes something that does not work at runtime:
 //
@@ -49,7 +49,7 @@ declare namespace NodeIPC {
   /**
    * `connectTo`/`connectToNet` callback: runs synchronously, before the connection is
    * established, with the IPC instance as its argument — or with no argument when a client
-   * with that id is already connecting or connected (spec §3.2 step 5).
+   * with that id is already connecting or connected (CONTRACT §3.2 step 5).
    */
   type ConnectCallback = (ipc?: IPC) => void;
 
@@ -75,7 +75,7 @@ declare namespace NodeIPC {
    */
   type RawData = string | Uint8Array | readonly number[];
 
-  /** A peer id: the truthy `data.id` of a message received on that socket (spec §6.3). */
+  /** A peer id: the truthy `data.id` of a message received on that socket (CONTRACT §6.3). */
   type SocketId = string | number;
 
   /** A Unix socket peer's process (see `Socket.peer`). */
@@ -228,14 +228,14 @@ declare namespace NodeIPC {
     port?: number | undefined;
   }
 
-  /** Published as `error` for a received frame that cannot be parsed (spec §6.5). */
+  /** Published as `error` for a received frame that cannot be parsed (CONTRACT §6.5). */
   interface InvalidFrameError {
     message: 'Invalid JSON response format';
     err: Error;
     response: string | null;
   }
 
-  /** `client.queue`: the sync-mode send queue (spec §5.5), js-queue's members. */
+  /** `client.queue`: the sync-mode send queue (CONTRACT §5.5), js-queue's members. */
   interface SendQueue {
     /** Pending jobs, oldest first. */
     contents: Array<(this: SendQueue) => void>;
@@ -279,7 +279,7 @@ declare namespace NodeIPC {
   /** A handler for `off`/`unSubscribe`: the function given to `on`/`once`, or '*' for all. */
   type AnyHandler = ((...args: any[]) => void) | '*';
 
-  /** Event-bus members shared by Client and Server (spec §4.9). */
+  /** Event-bus members shared by Client and Server (CONTRACT §4.9). */
   interface EventBus {
     /**
      * Unsubscribes every registration of `handler` from `event` (`'*'`: every handler of
@@ -301,7 +301,7 @@ declare namespace NodeIPC {
   /** Client event names with their own typed handlers. */
   type ClientEventName = 'connect' | 'disconnect' | 'destroy' | 'error' | 'data' | 'socket.disconnected';
 
-  /** `ipc.of[id]`: created by `connectTo`/`connectToNet` (spec §5). */
+  /** `ipc.of[id]`: created by `connectTo`/`connectToNet` (CONTRACT §5). */
   interface Client extends EventBus {
     /** connect: socket connected. disconnect: socket closed (every time). destroy: no more retries. */
     on(event: 'connect' | 'disconnect' | 'destroy', callback: (this: Client) => void): this;
@@ -363,7 +363,7 @@ declare namespace NodeIPC {
     Client: new (config: Config, log: (...args: any[]) => void) => Client;
   }
 
-  /** `ipc.server`: created by `serve`/`serveNet`, listening after `start()` (spec §4). */
+  /** `ipc.server`: created by `serve`/`serveNet`, listening after `start()` (CONTRACT §4). */
   interface Server extends EventBus {
     /** Listening (unix/TCP/TLS: no argument; UDP: `{address, port}`). */
     on(event: 'start', callback: (this: Server, info?: StartInfo) => void): this;
@@ -471,7 +471,7 @@ declare namespace NodeIPC {
     servername?: string | undefined;
   };
 
-  /** `ipc.config` (spec §2); shared by reference with every Server and Client. */
+  /** `ipc.config` (CONTRACT §2); shared by reference with every Server and Client. */
   interface Config {
     /** Default `'app.'`: middle part of the default unix socket path. */
     appspace: string;

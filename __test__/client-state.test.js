@@ -3,7 +3,7 @@
  * Client connection/retry state machine and process lifetime, across processes.
  * Subject: our client ('native'); peers are node-ipc 9.2.1 servers (or nothing at all).
  *
- * Spec: §3.2 (connectTo), §3.4 (disconnect), §5.2 (delivery table), §5.3 (retry state
+ * CONTRACT: §3.2 (connectTo), §3.4 (disconnect), §5.2 (delivery table), §5.3 (retry state
  * machine), §5.4 (re-using ids), Q3, Q5, Q6, Q8, Q29, Q37, Q41, Q42; design.md (a live or
  * retrying client / a listening server keeps the process alive, a stopped or destroyed one
  * does not).

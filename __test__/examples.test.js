@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Spec §8.1/§8.2: node-ipc 9.2.x's own examples, UNCHANGED, against this package.
+ * CONTRACT §8.1/§8.2: node-ipc 9.2.x's own examples, UNCHANGED, against this package.
  *
  * Source: `example/` of the devDependency @node-ipc/compat@9.2.5 (a republished 9.2.x that
  * ships the examples), copied at test time into a temporary `<tmp>/node-ipc/` laid out as the

@@ -1,11 +1,11 @@
 'use strict';
 /**
- * FIX expectations for the network transports (TCP, TLS, UDP): behaviours where the spec tells
+ * FIX expectations for the network transports (TCP, TLS, UDP): behaviours where CONTRACT.md tells
  * node-ipc-native to DIFFER from node-ipc 9.2.1. Every test here is EXPECTED TO FAIL when run
  * with OUR_IMPL=node-ipc (the failure shows the 9.2.1 bug being fixed, for the reason given in
  * the test name) and must pass against our implementation.
  *
- * Spec: §9 Q2, Q18, Q19, Q20, Q22, Q23, Q43; §13 ("never throw from network callbacks").
+ * CONTRACT: §9 Q2, Q18, Q19, Q20, Q22, Q23, Q43; §13 ("never throw from network callbacks").
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * FIX expectations: behaviours where the spec (§9) tells node-ipc-native to DIFFER from
+ * FIX expectations: behaviours where CONTRACT.md (§9) tells node-ipc-native to DIFFER from
  * node-ipc 9.2.1. Every test here is EXPECTED TO FAIL when run with OUR_IMPL=node-ipc (that
  * failure demonstrates the 9.2.1 bug being fixed) and must pass against our implementation.
  * Validation against ours is left to the lead engineer once index.js exists.

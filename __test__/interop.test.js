@@ -9,7 +9,7 @@
  * The scenarios and payload cases live in helpers/net-interop.js (shared with the TCP, TLS and
  * UDP suites); this file runs them over ni.unixTransport() (serve(path) / connectTo(id, path)).
  *
- * Spec references: §6.1 (frame + data normalisation, Q13), §6.2 (worked examples),
+ * CONTRACT references: §6.1 (frame + data normalisation, Q13), §6.2 (worked examples),
  * §6.3 (socket.id from data.id, Q38), §6.4 (receive algorithm), §4.3/§4.4/§4.6 (server events,
  * emit(socket,...), broadcast), §5.2 (client emit).
  */

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Spec §8.3 (node-ipc 9.x jasmine suite): the behaviours not already covered by another suite.
+ * CONTRACT §8.3 (node-ipc 9.x jasmine suite): the behaviours not already covered by another suite.
  *
  * Coverage map of §8.3 (which test checks which jasmine spec):
  *   Unix client, retries vs maxRetries   client-state.test.js '§5.3 Q6 maxRetries N, no socket file …'

@@ -1,5 +1,5 @@
 'use strict';
-// Spec §7 / Appendix A: the log lines of a whole session equal node-ipc 9.2.1's, line for
+// CONTRACT §7 / Appendix A: the log lines of a whole session equal node-ipc 9.2.1's, line for
 // line (socket paths normalised, error stacks cut to their first line).
 
 const test = require('node:test');

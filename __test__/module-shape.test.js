@@ -1,5 +1,5 @@
 'use strict';
-// Spec §1 (module shape) and §2 (config defaults) of the package entry itself.
+// CONTRACT §1 (module shape) and §2 (config defaults) of the package entry itself.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -10,7 +10,7 @@ const h = require('./helpers');
 const T = { timeout: 20000 };
 const SENT = Buffer.from([0x00, 0x41, 0xff, 0xe9, 0x0c]);
 
-// Spec §6.6 table: bytes delivered for SENT, per encoding.
+// CONTRACT §6.6 table: bytes delivered for SENT, per encoding.
 const TABLE = {
   hex: '0041ffe90c',
   latin1: '0041ffe90c',
@@ -55,7 +55,7 @@ async function serverReceives(t, impl, encoding, transport) {
 
 for (const transport of ['unix', 'tcp']) {
   for (const encoding of Object.keys(TABLE)) {
-    test(`§6.6 Q27 rawBuffer server receive (${transport}, ${encoding}): ours equals node-ipc 9.2.1 and the spec table`, T, async (t) => {
+    test(`§6.6 Q27 rawBuffer server receive (${transport}, ${encoding}): ours equals node-ipc 9.2.1 and the CONTRACT table`, T, async (t) => {
       const ref = await serverReceives(t, 'node-ipc', encoding, transport);
       const ours = await serverReceives(t, 'native', encoding, transport);
       assert.deepEqual(ours.first, [TABLE[encoding]]);
@@ -78,7 +78,7 @@ async function clientReceives(t, impl, encoding) {
 }
 
 for (const encoding of ['hex', 'utf8', 'ascii', 'base64']) {
-  test(`§6.6 rawBuffer client receive (${encoding}): ours equals node-ipc 9.2.1 and the spec table`, T, async (t) => {
+  test(`§6.6 rawBuffer client receive (${encoding}): ours equals node-ipc 9.2.1 and the CONTRACT table`, T, async (t) => {
     const ref = await clientReceives(t, 'node-ipc', encoding);
     const ours = await clientReceives(t, 'native', encoding);
     assert.deepEqual(ours, [TABLE[encoding]]);

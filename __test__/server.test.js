@@ -4,7 +4,7 @@
  * event lines. Subject: our server ('native'). Peers: raw `net` clients in this process (exact
  * bytes, malformed input) and node-ipc 9.2.1 client processes.
  *
- * Spec: §3.5 (serve overloads), §2.1 (default path), §4.1 (shape: sockets), §4.2 (start),
+ * CONTRACT: §3.5 (serve overloads), §2.1 (default path), §4.1 (shape: sockets), §4.2 (start),
  * §4.3 (events and their order), §4.4 (emit to one socket), §4.5 (unlink / socket file),
  * §4.8 (stop), §6.3 (socket.id), §6.4 (receive), §6.5 (malformed frames), Q15, Q16, Q26, Q36,
  * Q38, Q42.

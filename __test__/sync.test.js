@@ -1,5 +1,5 @@
 'use strict';
-// Spec §5.5 sync mode (Q31): one request in flight per client, released by inbound data.
+// CONTRACT §5.5 sync mode (Q31): one request in flight per client, released by inbound data.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');

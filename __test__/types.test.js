@@ -1,5 +1,5 @@
 'use strict';
-// Type tests (spec §10): compiles __test__/types/ with the local TypeScript (no emit) and
+// Type tests (CONTRACT §10): compiles __test__/types/ with the local TypeScript (no emit) and
 // checks that the compile really exercises our declarations and can fail:
 //  * the type tests compile cleanly (module node16, and again with commonjs/node10);
 //  * 'node-ipc-native' resolves to our index.d.ts / index.d.mts, never to @types/node-ipc;

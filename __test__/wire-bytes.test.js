@@ -3,7 +3,7 @@
  * Wire bytes: a plain `net` server (client side) or a plain `net` client (server side) in this
  * process captures the exact bytes written by a peer process doing the same sequence of emits,
  * once with node-ipc 9.2.1 and once with ours. The captures must be identical, and must match
- * the frame rule of spec §6.1 and the hex of the worked examples in §6.2.
+ * the frame rule of CONTRACT §6.1 and the hex of the worked examples in §6.2.
  */
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -16,7 +16,7 @@ const IMPLS = ['node-ipc', 'native'];
 const SENTINEL = { type: '__end__', data: 'END' };
 const SENTINEL_BYTES = Buffer.from('{"type":"__end__","data":"END"}\f');
 
-// §6.2 worked examples, hex copied from the spec.
+// §6.2 worked examples, hex copied from CONTRACT.md.
 const WORKED_EXAMPLES = [
   {
     emit: { type: 'hello', data: { id: 'c1', message: 'hi' } },
@@ -145,7 +145,7 @@ async function captureServerEmits(s, impl, list) {
 }
 
 for (const impl of IMPLS) {
-  test(`§6.2 worked examples: ${h.implLabel(impl)} client writes exactly the spec's hex`, T, async (t) => {
+  test(`§6.2 worked examples: ${h.implLabel(impl)} client writes exactly CONTRACT's hex`, T, async (t) => {
     const s = h.scope(t);
     const { bytes } = await captureClientEmits(s, impl, WORKED_EXAMPLES.map((w) => w.emit));
     const expected = Buffer.concat([...WORKED_EXAMPLES.map((w) => h.fromHexDump(w.hex)), SENTINEL_BYTES]);
@@ -153,7 +153,7 @@ for (const impl of IMPLS) {
     assertSameBytes(bytes, expected, impl);
   });
 
-  test(`§6.2 worked examples: ${h.implLabel(impl)} server.emit(socket) writes exactly the spec's hex`, T, async (t) => {
+  test(`§6.2 worked examples: ${h.implLabel(impl)} server.emit(socket) writes exactly CONTRACT's hex`, T, async (t) => {
     const s = h.scope(t);
     const { bytes } = await captureServerEmits(s, impl, WORKED_EXAMPLES.map((w) => w.emit));
     const expected = Buffer.concat([...WORKED_EXAMPLES.map((w) => h.fromHexDump(w.hex)), SENTINEL_BYTES]);

@@ -1,5 +1,5 @@
 'use strict';
-// `ipc.of[id]`: node-ipc's client with its reconnect state machine (spec §5).
+// `ipc.of[id]`: node-ipc's client with its reconnect state machine (CONTRACT §5).
 
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
@@ -43,7 +43,7 @@ class Client {
   }
 }
 
-/** Sends a message (spec §5.2); dropped silently while disconnected (Q29). */
+/** Sends a message (CONTRACT §5.2); dropped silently while disconnected (Q29). */
 function emit(type, data) {
   const config = this.config;
   if (!config.silent) this.log('dispatching event to ', this.id, this.path, ' : ', type, ',', data);
@@ -61,7 +61,7 @@ function emit(type, data) {
   });
 }
 
-/** Starts one connection attempt (spec §5.3). Also callable by users. */
+/** Starts one connection attempt (CONTRACT §5.3). Also callable by users. */
 function connect() {
   const client = this;
   const config = client.config;
@@ -250,7 +250,7 @@ function receiveFrames(client, socket, run, partial) {
 }
 
 /**
- * What happens after every closed connection or failed attempt (spec §5.3): node-ipc's
+ * What happens after every closed connection or failed attempt (CONTRACT §5.3): node-ipc's
  * 'close' listener of the socket, then the user's.
  */
 function connectionClosed(client, socket, hadError) {

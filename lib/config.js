@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * `ipc.config`: the defaults of spec §2, shared by reference with every
+ * `ipc.config`: the defaults of CONTRACT §2, shared by reference with every
  * Server and Client an IPC instance creates.
  */
 
@@ -17,7 +17,7 @@ const DEFAULT_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /**
- * Configuration object. Own keys are created in the order of spec §2 with
+ * Configuration object. Own keys are created in the order of CONTRACT §2 with
  * node-ipc 9.2.1's defaults, followed by the two keys this package adds,
  * `maxMessageSize` and `maxQueuedBytes`. Users may add any other key.
  */
@@ -46,7 +46,7 @@ class Defaults {
 
         // 9.2.1 tries to detect the address family here but its test can
         // never succeed, so the value is always '' and the default host is
-        // always the IPv4 loopback (spec §2, Q1).
+        // always the IPv4 loopback (CONTRACT §2, Q1).
         this.IPType = '';
         this.tls = false;
         this.networkHost = '127.0.0.1';
@@ -75,7 +75,7 @@ class Defaults {
 }
 
 /**
- * Default unix socket path (spec §2.1): plain concatenation of
+ * Default unix socket path (CONTRACT §2.1): plain concatenation of
  * config.socketRoot, config.appspace and id, read at call time.
  * @param {{socketRoot: string, appspace: string}} config
  * @param {string} id

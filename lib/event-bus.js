@@ -3,7 +3,7 @@
 /**
  * Local publish/subscribe bus carried by every Server and Client object.
  *
- * Behaviour contract: spec §4.9 with the fixes Q9 (a working '*' wildcard),
+ * Behaviour contract: CONTRACT §4.9 with the fixes Q9 (a working '*' wildcard),
  * Q35 (handler map without a prototype), Q36 (handlers run with `this` = the
  * object carrying the bus) and Q40 (an 'error' publish with no listener is a
  * no-op; there is no listener limit and no warning).

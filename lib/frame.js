@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * JSON frame format of spec §6.1–6.5 (rawBuffer = false): each message is
+ * JSON frame format of CONTRACT §6.1–6.5 (rawBuffer = false): each message is
  * JSON.stringify({type, data}) followed by the delimiter, byte-identical to
  * node-ipc 9.2.1. All JSON work is done by the JS engine so that encoding and
  * parse results match exactly.
@@ -11,7 +11,7 @@
 const INVALID_FRAME_MESSAGE = 'Invalid JSON response format';
 
 /**
- * Data normalisation of spec §6.1 (Q13, Q14): any falsy value except `false`
+ * Data normalisation of CONTRACT §6.1 (Q13, Q14): any falsy value except `false`
  * and `0` becomes {}, as does a value with a truthy `_maxListeners` property
  * (e.g. an EventEmitter). Everything else is returned unchanged.
  * @param {*} data

@@ -1,6 +1,6 @@
 'use strict';
 // The IPC instance: node-ipc's methods connectTo, connectToNet, disconnect, serve,
-// serveNet, and the per-instance config, `of` and `server` (spec §1–§3).
+// serveNet, and the per-instance config, `of` and `server` (CONTRACT §1–§3).
 
 const { Defaults, defaultSocketPath } = require('./config');
 const { log } = require('./log');
@@ -25,7 +25,7 @@ class IPC {
   }
 }
 
-/** The class of the singleton: an IPC that also carries the IPC class (spec §1.1). */
+/** The class of the singleton: an IPC that also carries the IPC class (CONTRACT §1.1). */
 class IPCModule extends IPC {
   constructor() {
     super();
@@ -33,7 +33,7 @@ class IPCModule extends IPC {
   }
 }
 
-/** ipc.connectTo(id, [path], [callback]) — spec §3.2. */
+/** ipc.connectTo(id, [path], [callback]) — CONTRACT §3.2. */
 function connectTo(id, path, callback) {
   if (typeof path === 'function') {
     callback = path;
@@ -74,7 +74,7 @@ function reuseExisting(ipc, id, callback) {
   return false;
 }
 
-/** ipc.connectToNet(id, [host], [port], [callback]) — TCP/TLS client (spec §3.3). */
+/** ipc.connectToNet(id, [host], [port], [callback]) — TCP/TLS client (CONTRACT §3.3). */
 function connectToNet(id, host, port, callback) {
   if (!id) {
     this.log('Service id required', 'Requested service connection without specifying service id. Aborting connection attempt');
@@ -114,7 +114,7 @@ function connectToNet(id, host, port, callback) {
   callback(this);
 }
 
-/** ipc.disconnect(id) — spec §3.4. */
+/** ipc.disconnect(id) — CONTRACT §3.4. */
 function disconnect(id) {
   const client = this.of[id];
   if (!client) return;
@@ -123,7 +123,7 @@ function disconnect(id) {
   delete this.of[id];
 }
 
-/** ipc.serve([path], [callback]) — spec §3.5. */
+/** ipc.serve([path], [callback]) — CONTRACT §3.5. */
 function serve(path, callback) {
   if (typeof path === 'function') {
     callback = path;
@@ -138,7 +138,7 @@ function serve(path, callback) {
   this.server.on('start', callback);
 }
 
-/** ipc.serveNet([host], [port], [UDPType], [callback]) — TCP, TLS or UDP server (spec §3.6). */
+/** ipc.serveNet([host], [port], [UDPType], [callback]) — TCP, TLS or UDP server (CONTRACT §3.6). */
 function serveNet(host, port, UDPType, callback) {
   if (typeof host === 'number') {
     callback = UDPType;

@@ -1,7 +1,7 @@
 'use strict';
 
 /**
- * `ipc.log(...args)` (spec §3.1). Installed as a method of the IPC instance,
+ * `ipc.log(...args)` (CONTRACT §3.1). Installed as a method of the IPC instance,
  * Clients and Servers: it reads `this.config` at every call.
  */
 

@@ -1,5 +1,5 @@
 'use strict';
-// Windows named-pipe names for node-ipc's local socket paths (spec §2.2).
+// Windows named-pipe names for node-ipc's local socket paths (CONTRACT §2.2).
 
 const PIPE_PREFIX = '\\\\.\\pipe\\';
 

@@ -1,5 +1,5 @@
 'use strict';
-// Turning what the addon delivers into published node-ipc events (spec §6.4–6.6), shared
+// Turning what the addon delivers into published node-ipc events (CONTRACT §6.4–6.6), shared
 // by the client and the server.
 
 const { StringDecoder } = require('string_decoder');
@@ -33,7 +33,7 @@ function eventName(type) {
 }
 
 /**
- * The connection id a message's `data.id` announces (spec §6.3): a truthy string or
+ * The connection id a message's `data.id` announces (CONTRACT §6.3): a truthy string or
  * number, as node-ipc clients send; any other value (objects, arrays, `true`) is ignored,
  * since the library later formats the id and must not run a peer's value through that.
  * @param {*} data

@@ -1,5 +1,5 @@
 'use strict';
-// The sync-mode send queue (spec §5.5). Exposed as `client.queue` with the members of
+// The sync-mode send queue (CONTRACT §5.5). Exposed as `client.queue` with the members of
 // the js-queue object node-ipc 9.x used: add, next, clear, contents, autoRun, stop.
 
 class SendQueue {

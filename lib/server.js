@@ -1,5 +1,5 @@
 'use strict';
-// `ipc.server`: node-ipc's server (spec §4), listening through the addon.
+// `ipc.server`: node-ipc's server (CONTRACT §4), listening through the addon.
 
 const { installEventBus } = require('./event-bus');
 const { encodeFrame } = require('./frame');
@@ -63,7 +63,7 @@ class Server {
     this.server.close();
   }
 
-  /** Starts listening (spec §4.2). */
+  /** Starts listening (CONTRACT §4.2). */
   start() {
     if (!this.path) {
       this.log('Socket Server Path not specified, refusing to start');
@@ -328,7 +328,7 @@ function socketClosed() {
   this.publish('socket.disconnected', socket, destroyedSocketId);
 }
 
-/** server.emit(socket, type, data): sends to one peer (spec §4.4). */
+/** server.emit(socket, type, data): sends to one peer (CONTRACT §4.4). */
 function emit(socket, type, data) {
   const config = this.config;
   if (!config.silent) this.log('dispatching event to socket', ' : ', type, data);
@@ -348,7 +348,7 @@ function emit(socket, type, data) {
 
 /**
  * server.broadcast(type, data): the message is serialised once and fanned out by the
- * addon to every connection (spec §4.6).
+ * addon to every connection (CONTRACT §4.6).
  */
 function broadcast(type, data) {
   const config = this.config;

@@ -1,5 +1,5 @@
 'use strict';
-// node-ipc's `config.tls` (spec §6.8) turned into what the addon needs. Files named by
+// node-ipc's `config.tls` (CONTRACT §6.8) turned into what the addon needs. Files named by
 // `private`, `public`, `trustedConnections` (and `dhparam`) are read here, and the loaded
 // contents are written back into config.tls as node-ipc 9.x does.
 

@@ -1,5 +1,5 @@
 'use strict';
-// UDP endpoints (spec §4.7, §6.7): `serveNet(..., 'udp4' | 'udp6')` servers, which every
+// UDP endpoints (CONTRACT §4.7, §6.7): `serveNet(..., 'udp4' | 'udp6')` servers, which every
 // UDP peer is. Each datagram is handled on its own; handlers get an rinfo-like object
 // ({address, family, port, size}) that is directly usable as an emit target.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates local-node-ipc-certs/ at the repository root: the same file names node-ipc 9.x
-# ships (its copies expired in 2017 and name CN=DigiNow; spec §6.8, §9 Q43), but freshly made,
+# ships (its copies expired in 2017 and name CN=DigiNow; CONTRACT §6.8, §9 Q43), but freshly made,
 # self-signed, valid for 100 years, CN=localhost with subjectAltName DNS:localhost,
 # IP:127.0.0.1, IP:::1, so that the "most secure" examples (rejectUnauthorized:true,
 # networkHost 'localhost' or '127.0.0.1') work.

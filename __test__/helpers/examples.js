@@ -1,7 +1,7 @@
 'use strict';
 /**
  * Running node-ipc 9.2.x's own examples (the `example/` folder of the devDependency
- * `@node-ipc/compat@9.2.5`) UNCHANGED against this package (spec §8.1/§8.2).
+ * `@node-ipc/compat@9.2.5`) UNCHANGED against this package (CONTRACT §8.1/§8.2).
  *
  * The examples are never copied into this repository: layoutExamples() copies them, at test
  * time, into a fresh temporary folder laid out the way they expect (§8.1):

@@ -2,7 +2,7 @@
 /**
  * What the tests need to know about the platform they run on. On Windows node-ipc's local
  * sockets are named pipes: a path `p` is served and dialled as the pipe `\\.\pipe\` + `p`
- * without its leading `/`, every `/` turned into `-` (the contract's pipe conversion, spec
+ * without its leading `/`, every `/` turned into `-` (the contract's pipe conversion, CONTRACT
  * §2.2). The tests' own `node:net` peers dial and listen on that name; the package is given
  * the path, as a user gives it.
  */

@@ -180,12 +180,12 @@ function closeAllRaw() {
   }
 }
 
-/** Hex dump "7b 22 ..." for comparisons against the spec's worked examples. */
+/** Hex dump "7b 22 ..." for comparisons against CONTRACT's worked examples. */
 function hexSpaced(buf) {
   return Buffer.from(buf).toString('hex').replace(/(..)(?!$)/g, '$1 ');
 }
 
-/** Parse a spec-style hex dump (whitespace separated) to a Buffer. */
+/** Parse a CONTRACT-style hex dump (whitespace separated) to a Buffer. */
 function fromHexDump(text) {
   return Buffer.from(text.replace(/\s+/g, ''), 'hex');
 }

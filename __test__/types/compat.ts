@@ -1,11 +1,11 @@
-// Member-by-member compatibility with @types/node-ipc 9.2.3 (spec §10), which is imported
+// Member-by-member compatibility with @types/node-ipc 9.2.3 (CONTRACT §10), which is imported
 // here under another name ('node-ipc' resolves to @types/node-ipc; 'node-ipc-native' to
 // our declarations). For each member @types declares:
 //  * methods: our function is assignable to theirs (every call form they allow is accepted
 //    by ours, with their argument types), or the call forms are checked one by one where
 //    the return type differs on purpose;
 //  * config keys: assignable both ways where the type is unchanged; where we widened the
-//    type (spec §10 gaps) their values are accepted by ours (writes compile) and the
+//    type (CONTRACT §10 gaps) their values are accepted by ours (writes compile) and the
 //    reverse is marked with @ts-expect-error;
 //  * deliberate incompatibilities are @ts-expect-error lines with the reason.
 import ours = require('node-ipc-native');
@@ -90,7 +90,7 @@ c.maxConnections = theirConfig.maxConnections; const maxConnections: TheirConfig
 c.retry = theirConfig.retry; const retry: TheirConfig['retry'] = c.retry;
 c.maxRetries = theirConfig.maxRetries; const maxRetries: TheirConfig['maxRetries'] = c.maxRetries;
 c.unlink = theirConfig.unlink; const unlink: TheirConfig['unlink'] = c.unlink;
-// Widened (spec §10): their values are accepted...
+// Widened (CONTRACT §10): their values are accepted...
 c.encoding = theirConfig.encoding;
 c.stopRetrying = theirConfig.stopRetrying;
 c.tls = theirConfig.tls;

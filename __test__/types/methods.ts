@@ -1,4 +1,4 @@
-// connectTo / connectToNet / disconnect / serve / serveNet: every call form of spec §3, the
+// connectTo / connectToNet / disconnect / serve / serveNet: every call form of CONTRACT §3, the
 // callback arguments (the IPC instance; `this` = Server and the UDP start info), and
 // call forms that must not compile.
 import ipc = require('node-ipc-native');
