@@ -25,9 +25,12 @@ use crate::transport::{self, ConnectOptions, Endpoint};
 /// sent before it connects are sent on connect (and lost if it fails). Reports
 /// `Connected`, then frames, then `Closed` — or `Error` and `Closed` if the attempt
 /// fails. With TLS, `Connected` comes at TCP connect, before the handshake (node-ipc's
-/// order, spec Q25); a failed handshake then reports `Error` and `Closed`. With
-/// `options.hand_over`, a plain connection is reported as `HandedOver` and handed over instead:
-/// the returned handle then only serves to abandon the attempt (`destroy`).
+/// order, node-ipc-native's [contract] Q25); a failed handshake then reports `Error` and
+/// `Closed`. With `options.hand_over`, a plain connection is reported as `HandedOver` and
+/// handed over instead: the returned handle then only serves to abandon the attempt
+/// (`destroy`).
+///
+/// [contract]: https://github.com/node-ipc-native/node-ipc-native/blob/main/docs/CONTRACT.md
 pub fn connect(
     endpoint: Endpoint,
     options: ConnectOptions,
@@ -264,8 +267,8 @@ struct Current {
     disconnected: bool,
 }
 
-/// node-ipc's reconnecting client (spec §5.3): connects, reconnects after `retry`
-/// while the budget lasts, and reports every step.
+/// node-ipc's reconnecting client (node-ipc-native's [contract] §5.3): connects,
+/// reconnects after `retry` while the budget lasts, and reports every step.
 ///
 /// Sending is bounded: [`Client::emit`] waits while more than the high-water mark is
 /// queued for the server, and a queue that would pass its limit ends the connection with
@@ -291,6 +294,8 @@ struct Current {
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// [contract]: https://github.com/node-ipc-native/node-ipc-native/blob/main/docs/CONTRACT.md
 pub struct Client {
     current: Arc<std::sync::Mutex<Current>>,
     disconnect: Arc<tokio::sync::Notify>,
@@ -623,7 +628,7 @@ async fn run_client(
             publish(ClientEvent::Destroy).await;
             return;
         }
-        // Wait for the retry delay; sends meanwhile fail (node-ipc drops them, spec §5.2).
+        // Wait for the retry delay; sends meanwhile fail (node-ipc drops them, CONTRACT §5.2).
         tokio::select! {
             _ = tokio::time::sleep(policy.retry) => {}
             // node-ipc publishes nothing more once the socket is already closed.

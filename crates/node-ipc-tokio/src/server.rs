@@ -630,7 +630,10 @@ enum Listener {
         listener: tokio::net::UnixListener,
         path: std::path::PathBuf,
         identity: Option<(u64, u64)>,
-        /// node-ipc speaks TLS on a Unix socket when `config.tls` is set (spec Q24).
+        /// node-ipc speaks TLS on a Unix socket when `config.tls` is set (node-ipc-native's
+        /// [contract] Q24).
+        ///
+        /// [contract]: https://github.com/node-ipc-native/node-ipc-native/blob/main/docs/CONTRACT.md
         tls: bool,
         hand_over: bool,
     },
@@ -755,7 +758,8 @@ const LIVENESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Clears the way for `unlink`: removes a socket file that nobody serves any more (a
 /// crashed run's), and refuses to touch anything else. node-ipc deletes whatever is at the
-/// path, which orphans a live server and deletes regular files (spec Q45).
+/// path, which orphans a live server and deletes regular files (node-ipc-native's
+/// [contract] Q45).
 ///
 /// - nothing there: fine;
 /// - not a socket (a file, a directory, a symbolic link, ...): [`IpcError::PathOccupied`];
@@ -763,6 +767,8 @@ const LIVENESS_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 ///   not answer in time): [`IpcError::AddressInUse`]. The check connects and closes at once,
 ///   so that server sees one short connection;
 /// - a socket that refuses connections: stale, removed.
+///
+/// [contract]: https://github.com/node-ipc-native/node-ipc-native/blob/main/docs/CONTRACT.md
 #[cfg(unix)]
 async fn remove_stale_socket(path: &std::path::Path) -> Result<(), IpcError> {
     use std::os::unix::fs::FileTypeExt;

@@ -314,7 +314,7 @@ async fn client_event(rx: &mut Receiver<ClientEvent>) -> ClientEvent {
 
 #[tokio::test]
 async fn retry_state_machine_counts_attempts_then_destroys() {
-    // Spec §5.3: maxRetries N and no server give N+1 errors and disconnects, then destroy.
+    // CONTRACT §5.3: maxRetries N and no server give N+1 errors and disconnects, then destroy.
     let path = socket_path("noserver");
     let options = node_ipc_tokio::ClientOptions::default()
         .retry(Duration::from_millis(20))

@@ -1,8 +1,8 @@
 //! Sockets whose reading is driven by readiness reported from outside: the owner calls
-//! [`PolledConnection::read`] (or [`PolledUdp::receive`]) when its own event loop says the
-//! socket is readable. Sends go straight to the kernel from the caller's thread; only
-//! what the kernel refuses (or, for UDP, what needs a name lookup) is handed to a task on
-//! a tokio runtime.
+//! [`PolledConnection::read`] (or `PolledUdp::receive`, with the `udp` feature) when its
+//! own event loop says the socket is readable. Sends go straight to the kernel from the
+//! caller's thread; only what the kernel refuses (or, for UDP, what needs a name lookup)
+//! is handed to a task on a tokio runtime.
 //!
 //! The Node binding drives plain Unix and TCP connections and UDP sockets this way from
 //! libuv's poll on the JavaScript thread (its *JS-thread driver*): a received message

@@ -13,7 +13,7 @@ use crate::flow::SendLimits;
 use crate::transport::resolve;
 use crate::udp::{bind, Send, UdpFamily, MAX_DATAGRAM};
 
-/// Binds `host:port` as [`UdpEndpoint::bind`] does, for an owner that drives the socket
+/// Binds `host:port` as [`UdpEndpoint::bind`](crate::udp::UdpEndpoint::bind) does, for an owner that drives the socket
 /// itself ([`PolledUdp`]): the socket is returned non-blocking, outside tokio.
 pub async fn bind_plain(
     host: &str,
