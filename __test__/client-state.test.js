@@ -4,7 +4,8 @@
  * Subject: our client ('native'); peers are node-ipc 9.2.1 servers (or nothing at all).
  *
  * CONTRACT: §3.2 (connectTo), §3.4 (disconnect), §5.2 (delivery table), §5.3 (retry state
- * machine), §5.4 (re-using ids), Q3, Q5, Q6, Q8, Q29, Q37, Q41, Q42; design.md (a live or
+ * machine), §5.4 (re-using ids), Q3, Q5, Q6, Q8, Q29, Q37, Q41, Q42; docs/ARCHITECTURE.md
+ * "Threads and lifetime" (a live or
  * retrying client / a listening server keeps the process alive, a stopped or destroyed one
  * does not).
  */
