@@ -10,7 +10,7 @@ use napi::sys;
 use node_ipc_tokio::embed::error::IpcError;
 use node_ipc_tokio::embed::event::Event;
 use node_ipc_tokio::embed::flow::Sent;
-use node_ipc_tokio::embed::transport::PeerCredentials;
+use node_ipc_tokio::embed::socket::PeerCredentials;
 
 /// Event kinds as numbers, mirrored by `lib/native.js`.
 pub mod kind {

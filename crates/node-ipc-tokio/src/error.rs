@@ -111,7 +111,7 @@ pub enum IpcError {
         r#type: String,
     },
     /// The peer's handler failed: its error's name, message and code, as it replied.
-    Remote(crate::request::RemoteError),
+    Remote(RemoteError),
 }
 
 impl IpcError {
@@ -341,6 +341,70 @@ fn raw_name(code: i32) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// A handler's failure, as it travels in a reply: `{"name", "message", "code"?}`, the
+/// fields of a JavaScript `Error`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteError {
+    /// The error's name (`"Error"`, `"TypeError"`, ...).
+    pub name: String,
+    /// What went wrong.
+    pub message: String,
+    /// A machine-readable code, when the handler's error had one.
+    pub code: Option<String>,
+}
+
+impl RemoteError {
+    /// An error named `"Error"` with this message.
+    ///
+    /// ```
+    /// let e = node_ipc_tokio::RemoteError::new("no such user");
+    /// assert_eq!((e.name.as_str(), e.message.as_str()), ("Error", "no such user"));
+    /// ```
+    pub fn new(message: impl Into<String>) -> Self {
+        RemoteError {
+            name: "Error".into(),
+            message: message.into(),
+            code: None,
+        }
+    }
+
+    /// The same error with another name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The same error with a code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+}
+
+impl fmt::Display for RemoteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.name, self.message)?;
+        if let Some(code) = &self.code {
+            write!(f, " ({code})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RemoteError {}
+
+impl From<IpcError> for RemoteError {
+    fn from(error: IpcError) -> Self {
+        let remote = RemoteError::new(error.to_string());
+        match error.code() {
+            Some(code) => remote.with_code(code),
+            None => remote,
+        }
+    }
+}
+
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use tokio::sync::mpsc;
 
 use crate::error::IpcError;
 use crate::flow::Credit;
-use crate::transport::PeerCredentials;
+use crate::socket::PeerCredentials;
 
 /// Identifies one connection of a server (or the single connection of a client).
 /// `0` means the listener itself.

@@ -52,14 +52,15 @@ mod typed_server;
 
 pub use client::{Client, ClientEvent, ClientOptions, EVENT_CAPACITY};
 pub use error::IpcError as Error;
+pub use error::RemoteError;
 pub use event::ConnId;
 #[cfg(feature = "codec")]
 pub use framed::NodeIpcCodec;
 pub use message::{InvalidFrame, Message};
-pub use request::RemoteError;
+pub use socket::PeerCredentials;
 #[cfg(feature = "tls")]
 pub use tls::{TlsClient, TlsClientOptions, TlsServer, TlsServerOptions};
-pub use transport::{Endpoint, PeerCredentials};
+pub use transport::Endpoint;
 pub use typed_server::{
     Server, ServerEvent, ServerHandle, ServerOptions, SERVER_EVENT_CAPACITY, SHUTDOWN_GRACE,
 };

@@ -8,14 +8,13 @@
 //! answers with one `emit`, so either side may be plain node-ipc.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use serde_json::{Map, Value};
 use tokio::sync::oneshot;
 
-use crate::error::IpcError;
+use crate::error::{IpcError, RemoteError};
 use crate::message::Message;
 
 /// The key of the correlation id inside a request's and a reply's data.
@@ -73,45 +72,7 @@ pub(crate) fn parse_request(data: Value) -> Option<(u64, Value)> {
     Some((id, map.remove("data").unwrap_or(Value::Null)))
 }
 
-/// A handler's failure, as it travels in a reply: `{"name", "message", "code"?}`, the
-/// fields of a JavaScript `Error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RemoteError {
-    /// The error's name (`"Error"`, `"TypeError"`, ...).
-    pub name: String,
-    /// What went wrong.
-    pub message: String,
-    /// A machine-readable code, when the handler's error had one.
-    pub code: Option<String>,
-}
-
 impl RemoteError {
-    /// An error named `"Error"` with this message.
-    ///
-    /// ```
-    /// let e = node_ipc_tokio::RemoteError::new("no such user");
-    /// assert_eq!((e.name.as_str(), e.message.as_str()), ("Error", "no such user"));
-    /// ```
-    pub fn new(message: impl Into<String>) -> Self {
-        RemoteError {
-            name: "Error".into(),
-            message: message.into(),
-            code: None,
-        }
-    }
-
-    /// The same error with another name.
-    pub fn with_name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
-    }
-
-    /// The same error with a code.
-    pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
-        self
-    }
-
     fn to_value(&self) -> Value {
         let mut map = Map::with_capacity(3);
         map.insert("name".into(), Value::from(self.name.as_str()));
@@ -133,28 +94,6 @@ impl RemoteError {
             name: text("name").unwrap_or_else(|| "Error".into()),
             message: text("message").unwrap_or_default(),
             code: text("code"),
-        }
-    }
-}
-
-impl fmt::Display for RemoteError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.name, self.message)?;
-        if let Some(code) = &self.code {
-            write!(f, " ({code})")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for RemoteError {}
-
-impl From<IpcError> for RemoteError {
-    fn from(error: IpcError) -> Self {
-        let remote = RemoteError::new(error.to_string());
-        match error.code() {
-            Some(code) => remote.with_code(code),
-            None => remote,
         }
     }
 }

@@ -15,7 +15,8 @@ use crate::event::{ConnId, Event, EventSink};
 use crate::flow::{SendLimits, Sent};
 use crate::socket::PlainSocket;
 use crate::tls::TlsServer;
-use crate::transport::{resolve, Endpoint, PeerCredentials, Split};
+use crate::socket::PeerCredentials;
+use crate::transport::{resolve, Endpoint, Split};
 
 /// How a server listens and treats its connections.
 #[derive(Debug, Clone)]
@@ -579,7 +580,7 @@ fn classify_unix(
     tls: bool,
     hand_over: bool,
 ) -> Result<Accepted, IpcError> {
-    let credentials = crate::transport::credentials_of(&stream);
+    let credentials = crate::socket::credentials_of(&stream);
     if tls {
         return Ok(Accepted::Tls {
             stream: Box::new(stream),

@@ -1,6 +1,6 @@
 //! Socket-level types shared by the engine's connections: [`PlainSocket`], a connected
-//! plain stream socket outside tokio, and the writability wait the owner-driven
-//! connections use while the kernel refuses bytes.
+//! plain stream socket outside tokio; [`PeerCredentials`], read from a Unix socket; and
+//! the writability wait the owner-driven connections use while the kernel refuses bytes.
 
 use std::io;
 use std::sync::Arc;
@@ -160,4 +160,28 @@ impl<T> Writability<T> {
         tokio::time::sleep(std::time::Duration::from_millis(1)).await;
         Ok(())
     }
+}
+
+/// The process at the other end of a Unix socket, as the kernel reported it when the
+/// connection was made (`SO_PEERCRED` on Linux, `getpeereid` and `LOCAL_PEERPID` on the
+/// BSDs and macOS). It cannot be forged by the peer; a server can use it to accept only
+/// processes of its own user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerCredentials {
+    /// The peer's process id, where the platform reports it.
+    pub pid: Option<i32>,
+    /// The peer's effective user id.
+    pub uid: u32,
+    /// The peer's effective group id.
+    pub gid: u32,
+}
+
+/// The credentials of a Unix stream's peer, when the platform reports them.
+#[cfg(unix)]
+pub(crate) fn credentials_of(stream: &tokio::net::UnixStream) -> Option<PeerCredentials> {
+    stream.peer_cred().ok().map(|c| PeerCredentials {
+        pid: c.pid(),
+        uid: c.uid(),
+        gid: c.gid(),
+    })
 }

@@ -11,7 +11,9 @@ use tokio::net::TcpStream;
 
 use crate::connection::WriteSide;
 use crate::error::IpcError;
-use crate::socket::PlainSocket;
+#[cfg(unix)]
+use crate::socket::credentials_of;
+use crate::socket::{PeerCredentials, PlainSocket};
 use crate::tls::TlsClient;
 
 /// Where a server listens and a client connects.
@@ -128,30 +130,6 @@ pub fn check_unix_path(path: &Path) -> Result<(), IpcError> {
         ));
     }
     Ok(())
-}
-
-/// The process at the other end of a Unix socket, as the kernel reported it when the
-/// connection was made (`SO_PEERCRED` on Linux, `getpeereid` and `LOCAL_PEERPID` on the
-/// BSDs and macOS). It cannot be forged by the peer; a server can use it to accept only
-/// processes of its own user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PeerCredentials {
-    /// The peer's process id, where the platform reports it.
-    pub pid: Option<i32>,
-    /// The peer's effective user id.
-    pub uid: u32,
-    /// The peer's effective group id.
-    pub gid: u32,
-}
-
-/// The credentials of a Unix stream's peer, when the platform reports them.
-#[cfg(unix)]
-pub(crate) fn credentials_of(stream: &tokio::net::UnixStream) -> Option<PeerCredentials> {
-    stream.peer_cred().ok().map(|c| PeerCredentials {
-        pid: c.pid(),
-        uid: c.uid(),
-        gid: c.gid(),
-    })
 }
 
 /// A connected byte stream, split into halves that two tasks can own.

@@ -17,12 +17,14 @@ use tokio::sync::{mpsc, Semaphore};
 use crate::codec::split_frames;
 use crate::codec::Framing;
 use crate::error::IpcError;
+use crate::error::RemoteError;
 use crate::event::{ChannelSink, ConnId, Event};
 use crate::flow::{SendLimits, Sent};
 use crate::message::{InvalidFrame, Message};
-use crate::request::{self, RemoteError};
+use crate::request;
 use crate::server::{Server as Engine, ServerOptions as EngineOptions};
-use crate::transport::{Endpoint, PeerCredentials};
+use crate::socket::PeerCredentials;
+use crate::transport::Endpoint;
 
 /// How many [`ServerEvent`]s may wait for [`Server::next_event`]. While they wait, the
 /// server stops taking data from its connections, whose readers pause once 4 MiB are

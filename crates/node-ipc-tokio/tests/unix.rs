@@ -392,7 +392,7 @@ async fn both_ends_learn_the_peer_process() {
     let (server, mut srx) = listening(&path, ServerOptions::default()).await;
     // A file this process creates belongs to its effective user and group.
     let me = std::fs::metadata(&*path).expect("socket file");
-    let expected = node_ipc_tokio::transport::PeerCredentials {
+    let expected = node_ipc_tokio::socket::PeerCredentials {
         pid: i32::try_from(std::process::id()).ok(),
         uid: me.uid(),
         gid: me.gid(),
