@@ -11,8 +11,7 @@ use napi::sys;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use node_ipc_tokio::embed::error::IpcError;
 use node_ipc_tokio::embed::event::{ConnId, Event, EventSink};
-use node_ipc_tokio::embed::socket::PeerCredentials;
-use node_ipc_tokio::embed::socket::PlainSocket;
+use node_ipc_tokio::embed::socket::{PeerCredentials, PlainSocket};
 
 use crate::js_api::{to_args, CallArgs};
 

@@ -22,8 +22,7 @@ use node_ipc_tokio::embed::event::{ConnId, Event, EventSink};
 use node_ipc_tokio::embed::flow::{SendLimits, Sent};
 use node_ipc_tokio::embed::polled::{PolledConnection, ReadEnd, Received};
 use node_ipc_tokio::embed::server::Server;
-use node_ipc_tokio::embed::socket::PeerCredentials;
-use node_ipc_tokio::embed::socket::PlainSocket;
+use node_ipc_tokio::embed::socket::{PeerCredentials, PlainSocket};
 
 use super::uv::{self, Poll};
 use crate::event_fn::{Delivery, TsfnSink};
