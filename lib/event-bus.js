@@ -37,24 +37,24 @@ const ONCE_TARGET = Symbol('event-bus once handler');
  * @this {object}
  */
 function publish(type, ...args) {
-    const events = this._events_;
-    const wildcard = events[WILDCARD];
-    if (wildcard !== undefined) {
-        for (let i = 0; i < wildcard.length; i++) {
-            wildcard[i].call(this, type, ...args);
-        }
-        if (type === WILDCARD) {
-            return this;
-        }
+  const events = this._events_;
+  const wildcard = events[WILDCARD];
+  if (wildcard !== undefined) {
+    for (let i = 0; i < wildcard.length; i++) {
+      wildcard[i].call(this, type, ...args);
     }
-    const handlers = events[type];
-    if (handlers === undefined) {
-        return this;
+    if (type === WILDCARD) {
+      return this;
     }
-    for (let i = 0; i < handlers.length; i++) {
-        handlers[i].apply(this, args);
-    }
+  }
+  const handlers = events[type];
+  if (handlers === undefined) {
     return this;
+  }
+  for (let i = 0; i < handlers.length; i++) {
+    handlers[i].apply(this, args);
+  }
+  return this;
 }
 
 /**
@@ -66,19 +66,19 @@ function publish(type, ...args) {
  * @this {object}
  */
 function on(type, handler) {
-    if (!handler) {
-        throw new ReferenceError('handler not defined.');
-    }
-    const events = this._events_;
-    const current = events[type];
-    if (current === undefined) {
-        events[type] = [handler];
-    } else {
-        const next = current.slice();
-        next.push(handler);
-        events[type] = next;
-    }
-    return this;
+  if (!handler) {
+    throw new ReferenceError('handler not defined.');
+  }
+  const events = this._events_;
+  const current = events[type];
+  if (current === undefined) {
+    events[type] = [handler];
+  } else {
+    const next = current.slice();
+    next.push(handler);
+    events[type] = next;
+  }
+  return this;
 }
 
 /**
@@ -92,21 +92,21 @@ function on(type, handler) {
  * @this {object}
  */
 function once(type, handler) {
-    if (!handler) {
-        throw new ReferenceError('handler not defined.');
+  if (!handler) {
+    throw new ReferenceError('handler not defined.');
+  }
+  const owner = this;
+  let done = false;
+  const wrapper = function onceWrapper() {
+    if (done) {
+      return undefined;
     }
-    const owner = this;
-    let done = false;
-    const wrapper = function onceWrapper() {
-        if (done) {
-            return undefined;
-        }
-        done = true;
-        removeWhere(owner._events_, type, (entry) => entry === wrapper);
-        return handler.apply(this, arguments);
-    };
-    wrapper[ONCE_TARGET] = handler;
-    return on.call(this, type, wrapper);
+    done = true;
+    removeWhere(owner._events_, type, (entry) => entry === wrapper);
+    return handler.apply(this, arguments);
+  };
+  wrapper[ONCE_TARGET] = handler;
+  return on.call(this, type, wrapper);
 }
 
 /**
@@ -117,19 +117,19 @@ function once(type, handler) {
  * @param {(entry: Function) => boolean} drop
  */
 function removeWhere(events, type, drop) {
-    const current = events[type];
-    if (current === undefined) {
-        return;
-    }
-    const kept = current.filter((entry) => !drop(entry));
-    if (kept.length === current.length) {
-        return;
-    }
-    if (kept.length === 0) {
-        delete events[type];
-    } else {
-        events[type] = kept;
-    }
+  const current = events[type];
+  if (current === undefined) {
+    return;
+  }
+  const kept = current.filter((entry) => !drop(entry));
+  if (kept.length === current.length) {
+    return;
+  }
+  if (kept.length === 0) {
+    delete events[type];
+  } else {
+    events[type] = kept;
+  }
 }
 
 /**
@@ -143,22 +143,22 @@ function removeWhere(events, type, drop) {
  * @this {object}
  */
 function off(type, handler) {
-    const events = this._events_;
-    if (events[type] === undefined) {
-        return this;
-    }
-    if (!handler) {
-        throw new ReferenceError(
-            'handler not defined. Pass "*" as the handler to remove every handler of this event.'
-        );
-    }
-    if (handler === WILDCARD) {
-        delete events[type];
-        return this;
-    }
-    removeWhere(events, type,
-        (entry) => entry === handler || entry[ONCE_TARGET] === handler);
+  const events = this._events_;
+  if (events[type] === undefined) {
     return this;
+  }
+  if (!handler) {
+    throw new ReferenceError(
+      'handler not defined. Pass "*" as the handler to remove every handler of this event.'
+    );
+  }
+  if (handler === WILDCARD) {
+    delete events[type];
+    return this;
+  }
+  removeWhere(events, type,
+    (entry) => entry === handler || entry[ONCE_TARGET] === handler);
+  return this;
 }
 
 /**
@@ -171,24 +171,24 @@ function off(type, handler) {
  * @returns {T} target
  */
 function installEventBus(target) {
-    target._events_ = Object.create(null);
-    target.emit = publish;
-    target.trigger = publish;
-    target.publish = publish;
-    target.on = on;
-    target.subscribe = on;
-    target.once = once;
-    target.off = off;
-    target.unSubscribe = off;
-    target.emit$ = publish;
-    return target;
+  target._events_ = Object.create(null);
+  target.emit = publish;
+  target.trigger = publish;
+  target.publish = publish;
+  target.on = on;
+  target.subscribe = on;
+  target.once = once;
+  target.off = off;
+  target.unSubscribe = off;
+  target.emit$ = publish;
+  return target;
 }
 
 /**
  * @returns {object} a new plain object carrying its own bus
  */
 function createEventBus() {
-    return installEventBus({});
+  return installEventBus({});
 }
 
 module.exports = { installEventBus, createEventBus };

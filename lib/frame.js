@@ -18,13 +18,13 @@ const INVALID_FRAME_MESSAGE = 'Invalid JSON response format';
  * @returns {*}
  */
 function normaliseData(data) {
-    if (!data && data !== false && data !== 0) {
-        return {};
-    }
-    if (data._maxListeners) {
-        return {};
-    }
-    return data;
+  if (!data && data !== false && data !== 0) {
+    return {};
+  }
+  if (data._maxListeners) {
+    return {};
+  }
+  return data;
 }
 
 /**
@@ -38,7 +38,7 @@ function normaliseData(data) {
  * @throws {TypeError} for BigInt or circular data, as JSON.stringify does
  */
 function encodeFrame(type, data, delimiter) {
-    return JSON.stringify({ type: type, data: normaliseData(data) }) + delimiter;
+  return JSON.stringify({ type: type, data: normaliseData(data) }) + delimiter;
 }
 
 /**
@@ -51,16 +51,16 @@ function encodeFrame(type, data, delimiter) {
  * @returns {{type: *, data: *}}
  */
 function parseFrame(text) {
-    let value = text;
-    try {
-        value = JSON.parse(value);
-        return { type: value.type, data: value.data };
-    } catch (err) {
-        return {
-            type: 'error',
-            data: { message: INVALID_FRAME_MESSAGE, err: err, response: value },
-        };
-    }
+  let value = text;
+  try {
+    value = JSON.parse(value);
+    return { type: value.type, data: value.data };
+  } catch (err) {
+    return {
+      type: 'error',
+      data: { message: INVALID_FRAME_MESSAGE, err: err, response: value },
+    };
+  }
 }
 
 /**
@@ -74,25 +74,25 @@ function parseFrame(text) {
  * @returns {string[]}
  */
 function splitFrames(run, delimiter) {
-    if (delimiter.length === 0) {
-        return [];
-    }
-    const first = run.indexOf(delimiter);
-    if (first === -1) {
-        return [];
-    }
-    if (first + delimiter.length === run.length) {
-        return [run.slice(0, first)];
-    }
-    const pieces = run.split(delimiter);
-    pieces.pop();
-    return pieces;
+  if (delimiter.length === 0) {
+    return [];
+  }
+  const first = run.indexOf(delimiter);
+  if (first === -1) {
+    return [];
+  }
+  if (first + delimiter.length === run.length) {
+    return [run.slice(0, first)];
+  }
+  const pieces = run.split(delimiter);
+  pieces.pop();
+  return pieces;
 }
 
 module.exports = {
-    INVALID_FRAME_MESSAGE,
-    normaliseData,
-    encodeFrame,
-    parseFrame,
-    splitFrames,
+  INVALID_FRAME_MESSAGE,
+  normaliseData,
+  encodeFrame,
+  parseFrame,
+  splitFrames,
 };

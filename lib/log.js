@@ -18,25 +18,25 @@ const util = require('util');
  * @returns {void}
  */
 function log() {
-    const config = this.config;
-    if (config.silent) {
-        return;
+  const config = this.config;
+  if (config.silent) {
+    return;
+  }
+  const count = arguments.length;
+  const parts = new Array(count);
+  let options;
+  for (let i = 0; i < count; i++) {
+    const arg = arguments[i];
+    if (typeof arg === 'object') {
+      if (options === undefined) {
+        options = { depth: config.logDepth, colors: config.logInColor };
+      }
+      parts[i] = util.inspect(arg, options);
+    } else {
+      parts[i] = arg;
     }
-    const count = arguments.length;
-    const parts = new Array(count);
-    let options;
-    for (let i = 0; i < count; i++) {
-        const arg = arguments[i];
-        if (typeof arg === 'object') {
-            if (options === undefined) {
-                options = { depth: config.logDepth, colors: config.logInColor };
-            }
-            parts[i] = util.inspect(arg, options);
-        } else {
-            parts[i] = arg;
-        }
-    }
-    config.logger(parts.join(' '));
+  }
+  config.logger(parts.join(' '));
 }
 
 module.exports = { log };
