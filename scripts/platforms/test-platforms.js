@@ -24,7 +24,7 @@ const wine = require('./wine');
 /** The suites run on Windows (under wine) and, with --qemu-suites, on arm64. */
 const SUITES = ['server', 'client-state', 'wire-bytes', 'interop', 'tcp', 'tls', 'udp', 'sync', 'raw-buffer',
   'limits', 'examples', 'platform', 'fixes', 'fixes-net', 'hostile-frames', 'backpressure', 'faults', 'event-bus',
-  'esm', 'module-shape', 'config', 'frame', 'jasmine-behaviours', 'server-facade', 'log', 'logging'];
+  'esm', 'module-shape', 'config', 'frame', 'jasmine-behaviours', 'server-facade', 'unit-log', 'session-log'];
 
 const argv = process.argv.slice(2);
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;

@@ -1,6 +1,7 @@
 'use strict';
 // CONTRACT §7 / Appendix A: the log lines of a whole session equal node-ipc 9.2.1's, line for
 // line (socket paths normalised, error stacks cut to their first line).
+// unit-log.test.js tests lib/log.js's formatting on its own.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,4 +1,7 @@
 'use strict';
+// lib/log.js in-process (CONTRACT §3.1): how ipc.log formats its arguments and reads
+// config; the lines are compared with node-ipc 9.2.1's log for the same arguments.
+// session-log.test.js compares the lines of whole sessions.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
