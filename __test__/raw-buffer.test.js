@@ -85,3 +85,41 @@ for (const encoding of ['hex', 'utf8', 'ascii', 'base64']) {
     assert.deepEqual(ours, ref);
   });
 }
+
+// A read that completes no character (the first byte of '€' alone) is no 'data' event:
+// node-ipc's socket has setEncoding(encoding), whose decoder emits nothing for it.
+const EURO = [Buffer.from([0xe2]), Buffer.from([0x82, 0xac])];
+
+async function splitCharacter(t, impl, side) {
+  const s = h.scope(t);
+  const path = s.socketPath('split');
+  const config = { rawBuffer: true, encoding: 'utf8' };
+  let peer;
+  let conn;
+  if (side === 'server') {
+    peer = s.spawnPeer('server.js', [{ path, config, types: ['data'] }], { impl });
+    await peer.waitFor('start');
+    conn = await s.rawConnect(path);
+  } else {
+    const cap = await s.captureServer(path);
+    peer = s.spawnPeer('client.js', [{ id: 'srv', path, config, types: ['data'] }], { impl });
+    await peer.waitFor('connect');
+    conn = await cap.connection(0);
+  }
+  await conn.write(EURO[0]);
+  await h.quietPeriod(200);
+  const early = dataHex(peer);
+  await conn.write(EURO[1]);
+  await peer.waitFor((l) => l.ev === 'message' && l.type === 'data');
+  await h.quietPeriod(150);
+  return { early, all: dataHex(peer) };
+}
+
+for (const side of ['server', 'client']) {
+  test(`§6.6 rawBuffer ${side} receive: a read holding part of a character publishes nothing; the next one the whole character, as node-ipc 9.2.1`, T, async (t) => {
+    const ref = await splitCharacter(t, 'node-ipc', side);
+    const ours = await splitCharacter(t, 'native', side);
+    assert.deepEqual(ours, { early: [], all: ['e282ac'] });
+    assert.deepEqual(ours, ref);
+  });
+}

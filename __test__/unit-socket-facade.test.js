@@ -409,6 +409,12 @@ test('_emitData of raw bytes: the same Buffer without encoding; decoded across d
   socket.setEncoding('hex');
   socket._emitData(null, Buffer.from([0x00, 0xff]));
   assert.deepEqual(chunks.slice(5), ['00ff']);
+  // A delivery that completes no character emits nothing, as a Readable with an encoding.
+  socket.setEncoding('utf8');
+  socket._emitData(null, Buffer.from([0xe2]));
+  assert.equal(chunks.length, 6);
+  socket._emitData(null, Buffer.from([0x82, 0xac]));
+  assert.deepEqual(chunks.slice(6), ['€']);
 });
 
 test('setTimeout validates msecs as net.Socket does and adds/removes a once-listener; `timeout` reads it back', () => {

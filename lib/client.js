@@ -153,15 +153,21 @@ function startAttempt(client, address) {
         receiveFrames(client, socket, text, framesPartial(detail));
         socket._emitData(text, null);
         break;
-      case EVENT.RAW:
+      case EVENT.RAW: {
         // As with net.Socket, nothing more is read once the socket is destroyed.
         if (socket.destroyed) break;
         socket._received(bytes.length);
-        if (!config.silent) client.log('## received events ##');
-        client.publish('data', rawDecoder.decode(bytes));
-        if (config.sync) client.queue.next();
+        // node-ipc's socket has the encoding set: a read that completes no character
+        // (part of a multi-byte one) is no 'data' event at all.
+        const data = rawDecoder.decode(bytes);
+        if (data.length > 0) {
+          if (!config.silent) client.log('## received events ##');
+          client.publish('data', data);
+          if (config.sync) client.queue.next();
+        }
         socket._emitData(null, bytes);
         break;
+      }
       case EVENT.CONNECTED:
         socket._markConnected(text);
         // node-ipc's own 'connect' listener came first; the user's socket listeners after.

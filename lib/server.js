@@ -245,7 +245,10 @@ function onNativeEvent(server, listener, kind, conn, text, bytes, detail) {
         listener.rawDecoders.set(conn, decoder);
       }
       socket._received(bytes.length);
-      server.publish('data', decoder.decode(bytes), socket);
+      // node-ipc's socket has the encoding set: a read that completes no character
+      // (part of a multi-byte one) publishes nothing.
+      const data = decoder.decode(bytes);
+      if (data.length > 0) server.publish('data', data, socket);
       socket._emitData(null, bytes);
       break;
     }

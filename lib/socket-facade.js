@@ -302,6 +302,8 @@ class SocketFacade extends EventEmitter {
     } else {
       chunk = encoding === 'utf8' || encoding === 'utf-8' ? text : Buffer.from(text, 'utf8').toString(encoding);
     }
+    // As a readable stream with an encoding: a read that completes no character emits nothing.
+    if (chunk.length === 0) return;
     this.emit('data', chunk);
   }
 
