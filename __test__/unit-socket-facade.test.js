@@ -528,3 +528,41 @@ test('a server-side facade built from parsePeer (as lib/server.js does) has the 
   assert.deepEqual(unix.peer, { pid: 5, uid: 6, gid: 7 });
   assert.equal(unix.readyState, 'open');
 });
+
+test('write after end() or destroy(): false, and the callback gets the error a net.Socket gives it; no \'error\' event (Q29)', async () => {
+  const net = require('net');
+  const server = net.createServer(() => {});
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const viaNet = async (close) => {
+    const c = net.connect(server.address().port, '127.0.0.1');
+    await new Promise((resolve) => c.once('connect', resolve));
+    c.on('error', () => {}); // net.Socket also emits it after end(); the facade does not (Q29)
+    close(c);
+    return new Promise((resolve) => {
+      const returned = c.write('y', (err) => resolve({ returned, code: err && err.code, message: err && err.message }));
+    });
+  };
+  const viaFacade = (close) => {
+    const { socket } = facade();
+    socket._markConnected();
+    const errors = [];
+    socket.on('error', (e) => errors.push(e));
+    close(socket);
+    return new Promise((resolve) => {
+      const returned = socket.write('y', (err) => resolve({ returned, code: err && err.code, message: err && err.message, errors }));
+    });
+  };
+  try {
+    for (const close of [(s) => s.end(), (s) => s.destroy()]) {
+      const want = await viaNet(close);
+      const got = await viaFacade(close);
+      assert.deepEqual(got.errors, []);
+      delete got.errors;
+      assert.deepEqual(got, want);
+      assert.equal(got.returned, false);
+      assert.match(got.code, /^ERR_STREAM_(WRITE_AFTER_END|DESTROYED)$/);
+    }
+  } finally {
+    server.close();
+  }
+});

@@ -81,7 +81,11 @@ class SocketFacade extends EventEmitter {
       encoding = undefined;
     }
     if (this.destroyed || !this.writable) {
-      // A closed socket drops writes silently, as node-ipc 9.x on Node 20 does (Q29).
+      // A closed socket drops writes without an 'error' event, as node-ipc 9.x on Node 20
+      // does (Q29); a write callback still hears why, as net.Socket's does.
+      if (typeof callback === 'function') {
+        process.nextTick(callback, this.destroyed ? closedError() : writeAfterEndError());
+      }
       return false;
     }
     let chunk = data;
@@ -365,6 +369,13 @@ function releaseCallbacks(socket, makeError) {
 function closedError() {
   const err = new Error('Cannot call write after a stream was destroyed');
   err.code = 'ERR_STREAM_DESTROYED';
+  return err;
+}
+
+/** What a write callback gets for a write after `end()`. */
+function writeAfterEndError() {
+  const err = new Error('write after end');
+  err.code = 'ERR_STREAM_WRITE_AFTER_END';
   return err;
 }
 
