@@ -9,11 +9,8 @@ use std::ptr;
 use std::sync::{Arc, Weak};
 use std::thread::{self, ThreadId};
 
-use napi::bindgen_prelude::{Error, Function, JsValue, Status};
 use napi::sys;
 use node_ipc_tokio::embed::error::IpcError;
-
-use crate::js_api::CallArgs;
 
 /// The JavaScript callback of one native object, callable from libuv callbacks.
 ///
@@ -258,18 +255,6 @@ unsafe fn remove<T: Teardown>(env: sys::napi_env, arg: *const c_void) {
         sys::napi_remove_env_cleanup_hook(env, Some(hook::<T>), arg as *mut _);
         drop(Weak::from_raw(arg.cast::<OnJsThread<T>>()));
     }
-}
-
-/// Makes the JS-thread driver state of a native object whose callback is `on_event`
-/// with `make` (given the callback's environment and value).
-pub fn prepare_driver<T>(
-    on_event: &Function<'_, CallArgs, ()>,
-    make: unsafe fn(sys::napi_env, sys::napi_value) -> Result<T, sys::napi_status>,
-) -> napi::Result<T> {
-    let value = on_event.value();
-    // SAFETY: native constructors run on the JavaScript thread; the value is a function.
-    unsafe { make(value.env, value.value) }
-        .map_err(|status| Error::new(Status::from(status), "could not prepare the socket driver"))
 }
 
 /// The one panic policy of libuv callbacks (poll callbacks of every driven socket): a

@@ -12,6 +12,7 @@ use node_ipc_tokio::embed::transport::{ConnectOptions, Endpoint};
 
 use crate::event_fn::{event_function, set_referenced, EventFn, TsfnSink};
 use crate::js_api::{chunk_bytes, napi_failure, thrown, CallArgs, Code, Congested};
+use crate::js_driver;
 use crate::js_driver::stream::{self, SharedStreamDriver, StreamDriver};
 use crate::options::{
     keep_alive, port as port_number, ConnectTcpOptions, FramingOptions, JsTcpSettings,
@@ -43,7 +44,8 @@ pub struct NativeClient {
 impl NativeClient {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self, Code> {
-        let driver = stream::prepare(&on_event).map_err(napi_failure)?;
+        let driver =
+            js_driver::prepare(&on_event, stream::new_stream_driver).map_err(napi_failure)?;
         let tsfn =
             event_function(&on_event, stream::on_delivery(driver.clone())).map_err(napi_failure)?;
         Ok(NativeClient {

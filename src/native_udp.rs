@@ -10,6 +10,7 @@ use node_ipc_tokio::embed::udp::{UdpEndpoint, UdpFamily};
 
 use crate::event_fn::{event_function, set_referenced, Delivery, EventFn, TsfnSink};
 use crate::js_api::{chunk_bytes, napi_failure, thrown, CallArgs, Code};
+use crate::js_driver;
 use crate::js_driver::udp::{self, SharedUdpDriver, UdpDriver};
 use crate::options::{port as port_number, FramingOptions};
 use crate::runtime::RUNTIME;
@@ -30,7 +31,7 @@ pub struct NativeUdp {
 impl NativeUdp {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_event: Function<'_, CallArgs, ()>) -> Result<Self, Code> {
-        let driver = udp::prepare(&on_event).map_err(napi_failure)?;
+        let driver = js_driver::prepare(&on_event, udp::new_udp_driver).map_err(napi_failure)?;
         let tsfn =
             event_function(&on_event, udp::on_delivery(driver.clone())).map_err(napi_failure)?;
         Ok(NativeUdp {

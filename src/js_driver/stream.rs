@@ -1,5 +1,5 @@
 //! The stream half of the JS-thread driver: plain Unix and TCP sockets are watched by
-//! libuv's poll (see [`crate::uv`]) and read, framed and delivered in the same thread
+//! libuv's poll (see [`super::uv`]) and read, framed and delivered in the same thread
 //! turn, as Node's own sockets are. One received message wakes one thread, not a tokio
 //! worker and then the JavaScript thread.
 //!
@@ -26,9 +26,9 @@ use node_ipc_tokio::embed::socket::{PeerCredentials, PlainSocket};
 
 use super::uv::{self, Poll};
 use crate::event_fn::{Delivery, TsfnSink};
-use crate::js_api::{kind, CallArgs};
+use crate::js_api::kind;
 use crate::js_thread::{
-    add_teardown_hook, guard_callback, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
+    add_teardown_hook, guard_callback, HookSlot, JsTarget, OnJsThread, Teardown,
 };
 use crate::runtime::RUNTIME;
 
@@ -132,17 +132,6 @@ pub unsafe fn new_stream_driver(
     // SAFETY: on the JavaScript thread of `env`.
     unsafe { add_teardown_hook(env, &shared) };
     Ok(shared)
-}
-
-/// The stream driver of a native object whose callback is `on_event`; `None` where
-/// the JS-thread driver is unavailable or switched off (see [`super::enabled`]).
-pub fn prepare(
-    on_event: &napi::bindgen_prelude::Function<'_, CallArgs, ()>,
-) -> napi::Result<Option<SharedStreamDriver>> {
-    if !super::enabled() {
-        return Ok(None);
-    }
-    prepare_driver(on_event, new_stream_driver).map(Some)
 }
 
 /// What a stream object's deliveries become (the `on_delivery` of its event function):

@@ -18,9 +18,9 @@ use node_ipc_tokio::embed::udp::UdpFamily;
 
 use super::uv::{self, Poll};
 use crate::event_fn::{Delivery, TsfnSink};
-use crate::js_api::{kind, CallArgs};
+use crate::js_api::kind;
 use crate::js_thread::{
-    add_teardown_hook, guard_callback, prepare_driver, HookSlot, JsTarget, OnJsThread, Teardown,
+    add_teardown_hook, guard_callback, HookSlot, JsTarget, OnJsThread, Teardown,
 };
 use crate::runtime::RUNTIME;
 
@@ -106,17 +106,6 @@ pub unsafe fn new_udp_driver(
     // SAFETY: on the JavaScript thread of `env`.
     unsafe { add_teardown_hook(env, &shared) };
     Ok(shared)
-}
-
-/// The UDP driver of a native object whose callback is `on_event`; `None` where the
-/// JS-thread driver is unavailable or switched off (see [`super::enabled`]).
-pub fn prepare(
-    on_event: &napi::bindgen_prelude::Function<'_, CallArgs, ()>,
-) -> napi::Result<Option<SharedUdpDriver>> {
-    if !super::enabled() {
-        return Ok(None);
-    }
-    prepare_driver(on_event, new_udp_driver).map(Some)
 }
 
 /// What a UDP object's deliveries become: `driver` takes the bound socket over; without
